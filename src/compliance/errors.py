@@ -1,0 +1,63 @@
+"""Errors a user can fix (bad input) versus errors that are bugs.
+
+Why: an auditor who mistypes a field must get ``file:line:col: message`` and no
+traceback; every problem of one file is collected and reported at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file (1-based line and column)."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+    def as_dict(self) -> dict[str, str | int]:
+        """Return the location as plain JSON-friendly data."""
+        return {"file": self.file, "line": self.line, "column": self.column}
+
+
+@dataclass(frozen=True, order=True)
+class InputProblem:
+    """One problem in a user's file: where, which field, and what is wrong."""
+
+    location: Location
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.location}: error: {where}{self.message}"
+
+
+class InputError(Exception):
+    """Bad input: one or more problems, reported together without a traceback."""
+
+    def __init__(self, problems: list[InputProblem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, file: str | Path, message: str, line: int = 0, column: int = 0) -> InputError:
+        """Build an error with one problem."""
+        return cls([InputProblem(Location(str(file), line, column), "", message)])
+
+
+def display_path(path: str | Path) -> str:
+    """Show a path relative to the working directory when it lies below it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

@@ -1,0 +1,104 @@
+"""The one place where numbers are rounded, compared and handed to the engine.
+
+Why: durable-rules compares C doubles, cannot read ``Decimal``/``date``, silently
+never fires on nested arithmetic, and rejects numbers that JSON writes in
+exponent form (``1e-06``). So records keep exact ``Decimal`` values; each number
+crosses into the engine once, here, quantized to :data:`ENGINE_PLACES` places in
+its engine unit (money in 元, rates in percent). Two quantized values compare
+exactly; where the engine must add a tolerance, :data:`EPSILON` (far below the
+quantum) settles ties in the direction the rule's operator asks for.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+ENGINE_PLACES = 2
+"""Decimal places every number keeps at the engine boundary."""
+
+QUANTUM = Decimal(1).scaleb(-ENGINE_PLACES)
+EPSILON = Decimal("0.001")
+"""Less than half a quantum: folded into constants so ties are decided exactly."""
+
+PERCENT_PLACES = Decimal("0.01")
+"""Rates and deviations are reported in percent with two decimals."""
+
+YUAN_PER_WAN = Decimal(10000)
+"""Records state money in 万元; the engine sees 元 so that cents stay visible."""
+
+MAX_ENGINE_ABS = Decimal("1e14")
+
+
+class NumberOutOfRange(ValueError):
+    """A number too large for the engine's exact comparison."""
+
+
+def quantize(value: Decimal) -> Decimal:
+    """Round half up to the engine quantum."""
+    return value.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def to_engine(value: Decimal | int) -> float | int:
+    """Convert an exact number to what the engine compares (never in exponent form)."""
+    if isinstance(value, bool):
+        raise TypeError("booleans are not numbers here")
+    exact = Decimal(value)
+    if abs(exact) >= MAX_ENGINE_ABS:
+        raise NumberOutOfRange(f"{value} is beyond the engine's range ({MAX_ENGINE_ABS})")
+    rounded = quantize(exact)
+    if rounded == rounded.to_integral_value():
+        return int(rounded)
+    return float(rounded)
+
+
+def bound_to_engine(value: Decimal) -> float | int:
+    """Convert a constant of a compiled rule, which may carry :data:`EPSILON`."""
+    if abs(value) >= MAX_ENGINE_ABS:
+        raise NumberOutOfRange(f"{value} is beyond the engine's range ({MAX_ENGINE_ABS})")
+    rounded = value.quantize(EPSILON, rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return int(rounded)
+    return float(rounded)
+
+
+RELATIVE_NUDGE = 1e-9
+"""Tie-breaker for products and quotients, whose error grows with the operands."""
+
+
+def money_to_engine(wan: Decimal) -> float | int:
+    """Money is recorded in 万元 and compared in 元."""
+    return to_engine(wan * YUAN_PER_WAN)
+
+
+def date_to_engine(day: date) -> int:
+    """Dates compare as YYYYMMDD integers."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """Return ``part / whole`` in percent, rounded half up to two places."""
+    if whole == 0:
+        return None
+    try:
+        return (part / whole * 100).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return None
+
+
+def deviation_percent(actual: Decimal, target: Decimal) -> Decimal | None:
+    """Return how far ``actual`` lies from ``target``, in percent of the target."""
+    if target == 0:
+        return None
+    return ((actual - target) / target * 100).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
+def plain(value: Decimal) -> str:
+    """Write a Decimal without exponent and without spurious trailing digits."""
+    text = format(value, "f")
+    return text
+
+
+def grouped(value: Decimal) -> str:
+    """Write money as people read it in reports: ``4,600.00``."""
+    return f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:,f}"

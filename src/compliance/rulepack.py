@@ -1,0 +1,350 @@
+"""Load the rule pack: every ``rules/**/<ID>.yaml`` and ``rules/categories.yaml``.
+
+Each file is checked for structure (pydantic) and meaning (fields that exist on
+the subject's record kind, operators that fit, parameters and placeholders that
+resolve, ids unique and equal to the file name). All problems of all files are
+reported at once with ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from compliance.compiler import (
+    aggregate_of,
+    aggregate_scope,
+    aggregate_types,
+    clause,
+    compile_rule,
+    match_conditions,
+)
+from compliance.errors import InputError, InputProblem, Location, display_path
+from compliance.facts import FieldType, schema
+from compliance.operands import OperandError, Scope, field_spec
+from compliance.records import RECORD_KINDS
+from compliance.rulespec import AggregateFn, AnyOf, Categories, Clause, Condition, Op, RuleSpec
+from compliance.source import PathKey, SourceDocument, read_yaml
+from compliance.templates import TemplateError, placeholders
+from compliance.validation import dotted, problems_from
+
+CATEGORIES_FILE = "categories.yaml"
+EXAMPLES_SUFFIX = ".examples.yaml"
+DEFAULT_RULES = Path(__file__).resolve().parents[2] / "rules"
+
+
+@dataclass
+class Rule:
+    """A validated rule with its parameters in force."""
+
+    spec: RuleSpec
+    file: str
+    params: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        """The rule's code."""
+        return self.spec.id
+
+    def definition(self) -> dict[str, Any]:
+        """The durable-rules definition with the parameters in force."""
+        return compile_rule(self.spec, self.params)
+
+
+@dataclass
+class RulePack:
+    """The rules of one folder, in id order, and the report's category order."""
+
+    root: str
+    rules: list[Rule]
+    categories: Categories
+    files: dict[str, SourceDocument] = field(default_factory=dict)
+
+    def by_id(self) -> dict[str, Rule]:
+        """Rules keyed by id."""
+        return {r.id: r for r in self.rules}
+
+    def with_overrides(self, settings: Mapping[str, str]) -> RulePack:
+        """Apply ``RULE.param=value`` settings, checking each against the parameter."""
+        rules = {r.id: Rule(r.spec, r.file, dict(r.params)) for r in self.rules}
+        problems = []
+        for key, raw in settings.items():
+            rule_id, _, name = key.partition(".")
+            rule = rules.get(rule_id)
+            if rule is None or not name:
+                problems.append(_setting_problem(key, f"unknown rule '{rule_id}'; write RULE.param=value"))
+                continue
+            param = rule.spec.params.get(name)
+            if param is None:
+                known = ", ".join(rule.spec.params) or "(none)"
+                problems.append(_setting_problem(key, f"rule {rule_id} has no parameter '{name}'; "
+                                                      f"parameters: {known}"))
+                continue
+            try:
+                rule.params[name] = _coerce(raw, param.default, param.minimum, param.maximum)
+            except ValueError as exc:
+                problems.append(_setting_problem(key, str(exc)))
+        if problems:
+            raise InputError(problems)
+        return RulePack(self.root, list(rules.values()), self.categories, self.files)
+
+
+def _setting_problem(key: str, message: str) -> InputProblem:
+    return InputProblem(Location("--set"), key, message)
+
+
+def _coerce(raw: str, default: Any, minimum: Decimal | None, maximum: Decimal | None) -> Any:
+    if isinstance(default, bool):
+        if raw.lower() not in {"true", "false"}:
+            raise ValueError(f"expected true or false, got '{raw}'")
+        return raw.lower() == "true"
+    if isinstance(default, int | Decimal):
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got '{raw}'") from None
+        if not number.is_finite():
+            raise ValueError(f"expected a finite number, got '{raw}'")
+        if minimum is not None and number < minimum:
+            raise ValueError(f"must be ≥ {minimum}, got {raw}")
+        if maximum is not None and number > maximum:
+            raise ValueError(f"must be ≤ {maximum}, got {raw}")
+        return number
+    return raw
+
+
+def rule_files(root: Path) -> list[Path]:
+    """Rule files below ``root`` (examples and the categories file excluded)."""
+    return sorted(
+        p for p in root.rglob("*.yaml")
+        if not p.name.endswith(EXAMPLES_SUFFIX) and p.name != CATEGORIES_FILE
+    )
+
+
+class _Checker:
+    """Semantic checks of one rule file, collecting problems with positions."""
+
+    def __init__(self, spec: RuleSpec, doc: SourceDocument, categories: Categories) -> None:
+        self.spec = spec
+        self.doc = doc
+        self.categories = categories
+        self.problems: list[InputProblem] = []
+
+    def fail(self, path: PathKey, message: str) -> None:
+        self.problems.append(InputProblem(self.doc.locate(path), dotted(path), message))
+
+    def run(self) -> list[InputProblem]:
+        spec = self.spec
+        stem = Path(self.doc.file).name.removesuffix(".yaml")
+        if spec.id != stem:
+            self.fail(("id",), f"rule id '{spec.id}' differs from its file name '{stem}.yaml'")
+        if spec.category not in self.categories.ordered:
+            self.fail(("category",), f"unknown category '{spec.category}'; expected one of: "
+                                     + ", ".join(self.categories.ordered))
+        kinds_ok = self._kind(("subject",), spec.subject)
+        for name, param in spec.params.items():
+            self._param(name, param.default, param.minimum, param.maximum)
+        for name, agg in spec.aggregates.items():
+            self._aggregate(name, agg, kinds_ok)
+        if not kinds_ok:
+            return self.problems
+        params = {n: p.default for n, p in spec.params.items()}
+        agg_types = self._safe_agg_types()
+        scope = Scope(spec.subject, spec.subject, frozenset(spec.aggregates), params)
+        self._clauses(("when",), spec.when, scope, agg_types)
+        names: set[str] = set()
+        for section, items in (("join", spec.join), ("absent", spec.absent)):
+            for index, related in enumerate(items):
+                path: PathKey = (section, index)
+                if not self._kind((*path, "kind"), related.kind):
+                    continue
+                if section == "join":
+                    if not related.as_:
+                        self.fail(path, "a join needs 'as': the name its fields go by in messages")
+                    elif related.as_ in names:
+                        self.fail((*path, "as"), f"join name '{related.as_}' is used twice")
+                    names.add(related.as_ or "")
+                elif related.as_:
+                    self.fail((*path, "as"), "an absent record has no name ('as' is for joins)")
+                try:
+                    match_conditions(related, spec.subject)
+                except OperandError as exc:
+                    self.fail((*path, "match"), str(exc))
+                inner = Scope(related.kind, spec.subject, frozenset(), params, in_subject=False)
+                self._clauses((*path, "when"), related.when, inner, agg_types)
+        for key in ("message", "recommendation"):
+            self._template(key, getattr(spec, key), names)
+        return self.problems
+
+    def _kind(self, path: PathKey, kind: str) -> bool:
+        if kind not in RECORD_KINDS:
+            self.fail(path, f"unknown record kind '{kind}'; expected one of: {', '.join(RECORD_KINDS)}")
+            return False
+        return True
+
+    def _param(self, name: str, default: Any, minimum: Decimal | None, maximum: Decimal | None) -> None:
+        if isinstance(default, Decimal | int) and not isinstance(default, bool):
+            if minimum is not None and default < minimum or maximum is not None and default > maximum:
+                self.fail(("params", name, "default"), f"default {default} lies outside "
+                                                       f"[{minimum}, {maximum}]")
+
+    def _aggregate(self, name: str, agg: Any, kinds_ok: bool) -> None:
+        path: PathKey = ("aggregates", name)
+        if not self._kind((*path, "of"), agg.of):
+            return
+        try:
+            if agg.fn is AggregateFn.SUM:
+                if not agg.field:
+                    self.fail(path, "a sum needs 'field': the numeric field to add up")
+                else:
+                    summed = field_spec(agg.of, agg.field)
+                    if summed.type not in (FieldType.NUMBER, FieldType.MONEY):
+                        self.fail((*path, "field"), f"cannot sum '{agg.field}': it is {summed.type}")
+            elif agg.field:
+                self.fail((*path, "field"), "a count takes no 'field'")
+        except OperandError as exc:
+            self.fail((*path, "field"), str(exc))
+        if kinds_ok:
+            for other, mine in agg.match.items():
+                for kind, name_, where in ((agg.of, other, "key"), (self.spec.subject, mine, "value")):
+                    try:
+                        field_spec(kind, name_)
+                    except OperandError as exc:
+                        self.fail((*path, "match", other), f"{where}: {exc}")
+        for index, cond in enumerate(agg.where):
+            self._aggregate_filter((*path, "where", index), agg.of, cond)
+
+    def _aggregate_filter(self, path: PathKey, kind: str, cond: Condition) -> None:
+        if cond.op not in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.PRESENT, Op.ABSENT):
+            self.fail((*path, "op"), f"an aggregate's 'where' supports eq, ne, in, not_in, present, "
+                                     f"absent; got '{cond.op}'")
+            return
+        scope = Scope(kind, kind, frozenset(), {})
+        if isinstance(cond.value, dict):
+            self.fail((*path, "value"), "an aggregate's 'where' compares with literal values only")
+            return
+        try:
+            clause(cond, scope, {})
+        except OperandError as exc:
+            self.fail(path, str(exc))
+
+    def _safe_agg_types(self) -> dict[str, Any]:
+        try:
+            return aggregate_types(self.spec)
+        except OperandError:
+            return {}
+
+    def _clauses(self, path: PathKey, items: Iterable[Clause], scope: Scope, agg_types: dict[str, Any]) -> None:
+        for index, item in enumerate(items):
+            conditions = item.any if isinstance(item, AnyOf) else [item]
+            for sub, cond in enumerate(conditions):
+                where: PathKey = (*path, index, "any", sub) if isinstance(item, AnyOf) else (*path, index)
+                try:
+                    name = aggregate_of(cond)
+                    if name is not None:
+                        if isinstance(item, AnyOf) or not scope.in_subject:
+                            raise OperandError("a condition on an aggregate must stand on its own "
+                                               "in the rule's 'when'")
+                        scope_here = aggregate_scope(self.spec, name, scope.params)
+                        clause(cond, scope_here, agg_types)
+                        continue
+                    clause(cond, scope, agg_types)
+                except OperandError as exc:
+                    self.fail(where, str(exc))
+                except KeyError as exc:
+                    self.fail(where, f"unknown name {exc}")
+
+    def _template(self, key: str, text: str, joins: set[str]) -> None:
+        spec = self.spec
+        try:
+            names = placeholders(text)
+        except TemplateError as exc:
+            self.fail((key,), str(exc))
+            return
+        fields = set(field_names(spec.subject)) if spec.subject in RECORD_KINDS else set()
+        for name in names:
+            head, _, tail = name.partition(".")
+            ok = (
+                (not tail and (name in fields or name == "subject"))
+                or (head == "params" and tail in spec.params)
+                or (head == "aggregates" and tail in spec.aggregates)
+                or (head in joins and tail in set(field_names(self._join_kind(head))))
+            )
+            if not ok:
+                allowed = sorted(fields | {"subject"}) + [f"params.{p}" for p in spec.params] + [
+                    f"aggregates.{a}" for a in spec.aggregates] + [f"{j}.<field>" for j in sorted(joins)]
+                self.fail((key,), f"placeholder '{{{name}}}' names nothing; allowed: {', '.join(allowed)}")
+
+    def _join_kind(self, name: str) -> str:
+        for related in self.spec.join:
+            if related.as_ == name:
+                return related.kind
+        return ""
+
+
+def field_names(kind: str) -> list[str]:
+    """Names a template may use for a record kind."""
+    return list(schema(kind)) if kind in RECORD_KINDS else []
+
+
+def _load_categories(root: Path) -> tuple[Categories | None, list[InputProblem]]:
+    path = root / CATEGORIES_FILE
+    if not path.is_file():
+        return None, [InputProblem(Location(display_path(path)), "",
+                                   "missing: it lists the categories in report order")]
+    try:
+        doc = read_yaml(path)
+    except InputError as exc:
+        return None, list(exc.problems)
+    try:
+        return Categories.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, problems_from(exc, Categories, doc.locate)
+
+
+def _iter_specs(files: list[Path], categories: Categories | None) -> Iterator[tuple[RuleSpec | None, SourceDocument | None, list[InputProblem]]]:
+    for path in files:
+        try:
+            doc = read_yaml(path)
+        except InputError as exc:
+            yield None, None, list(exc.problems)
+            continue
+        try:
+            spec = RuleSpec.model_validate(doc.data)
+        except ValidationError as exc:
+            yield None, doc, problems_from(exc, RuleSpec, doc.locate)
+            continue
+        problems = _Checker(spec, doc, categories).run() if categories else []
+        yield spec, doc, problems
+
+
+def load_pack(root: Path = DEFAULT_RULES) -> RulePack:
+    """Load and check every rule under ``root``; raise :class:`InputError` on any problem."""
+    if not root.is_dir():
+        raise InputError.single(display_path(root), "rules folder not found")
+    categories, problems = _load_categories(root)
+    files = rule_files(root)
+    if not files:
+        problems.append(InputProblem(Location(display_path(root)), "", "no rule files (*.yaml) found"))
+    rules: list[Rule] = []
+    docs: dict[str, SourceDocument] = {}
+    seen: dict[str, str] = {}
+    for spec, doc, found in _iter_specs(files, categories):
+        problems.extend(found)
+        if spec is None or doc is None or found:
+            continue
+        if spec.id in seen:
+            problems.append(InputProblem(doc.locate(("id",)), "id",
+                                         f"duplicate rule id '{spec.id}' (also in {seen[spec.id]})"))
+            continue
+        seen[spec.id] = doc.file
+        docs[spec.id] = doc
+        rules.append(Rule(spec, doc.file, {n: p.default for n, p in spec.params.items()}))
+    if problems or categories is None:
+        raise InputError(problems)
+    return RulePack(display_path(root), sorted(rules, key=lambda r: r.id), categories, docs)

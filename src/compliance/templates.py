@@ -1,0 +1,44 @@
+"""Message and recommendation templates: ``{name}`` placeholders, checked at load.
+
+Names a template may use: a field of the subject (``{budget}``), ``{subject}`` (its
+display name), ``{params.X}``, ``{aggregates.X}`` and ``{<join>.<field>}``.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable
+
+_FORMATTER = string.Formatter()
+
+
+class TemplateError(ValueError):
+    """A template that cannot be rendered."""
+
+
+def placeholders(text: str) -> list[str]:
+    """The placeholder names of ``text``, in order; format specs are refused."""
+    names = []
+    try:
+        parsed = list(_FORMATTER.parse(text))
+    except ValueError as exc:
+        raise TemplateError(f"{exc}; write a literal brace as '{{{{' or '}}}}'") from None
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name:
+            raise TemplateError("empty placeholder '{}'; name a field, e.g. '{name}'")
+        if spec or conversion:
+            raise TemplateError(f"placeholder '{{{name}}}' may not carry a format or conversion")
+        names.append(name)
+    return names
+
+
+def render(text: str, lookup: Callable[[str], str]) -> str:
+    """Fill every placeholder of ``text`` with ``lookup(name)``."""
+    out = []
+    for literal, name, _, _ in _FORMATTER.parse(text):
+        out.append(literal)
+        if name is not None:
+            out.append(lookup(name))
+    return "".join(out)
