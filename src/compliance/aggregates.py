@@ -38,15 +38,16 @@ def _value_of(record: Record, name: str) -> Any:
 
 def _passes(record: Record, cond: Condition) -> bool:
     mine = _value_of(record, cond.field)
-    if cond.op is Op.PRESENT:
+    op = Op(cond.op)
+    if op is Op.PRESENT:
         return mine is not None
-    if cond.op is Op.ABSENT:
+    if op is Op.ABSENT:
         return mine is None
     spec = schema(record.kind)[cond.field]
     values = cond.value if isinstance(cond.value, list) else [cond.value]
     wanted = {literal(spec, v).value for v in values}
     hit = mine in wanted
-    return hit if cond.op in (Op.EQ, Op.IN) else (mine is not None and not hit)
+    return hit if op in (Op.EQ, Op.IN) else (mine is not None and not hit)
 
 
 def _members(agg: Aggregate, subject: Record, pool: list[Record]) -> list[Record]:

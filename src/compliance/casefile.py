@@ -7,7 +7,7 @@ not a record). Every record remembers the file and line it was written on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,11 +146,14 @@ def load_project(path: Path) -> ProjectRecords:
     problems: list[InputProblem] = []
     for file in files:
         try:
-            documents.append(read_yaml(file))
+            doc = read_yaml(file)
         except InputError as exc:
             problems.extend(exc.problems)
+            continue
+        documents.append(doc)
     if problems:
         raise InputError(problems)
+    duplicates = [p for doc in documents for p in doc.problems]
     merged, owner = _merge(documents)
     first = documents[0]
 
@@ -159,10 +162,23 @@ def load_project(path: Path) -> ProjectRecords:
         return (doc or first).locate(loc)
 
     try:
-        case = CaseFile.model_validate(merged)
+        project = build_project(merged, locate, display_path(path))
+    except InputError as exc:
+        raise InputError([*duplicates, *exc.problems]) from None
+    if duplicates:
+        raise InputError(duplicates)
+    return project
+
+
+def build_project(data: Any, locate: Callable[[PathKey], Location], origin: str) -> ProjectRecords:
+    """Validate the sections of one project; ``locate`` maps a path to its source position."""
+    if not isinstance(data, dict):
+        raise InputError([InputProblem(locate(()), "", "expected a mapping of sections: "
+                                       + ", ".join(SECTIONS))])
+    try:
+        case = CaseFile.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems_from(exc, CaseFile, locate)) from None
-
     info = case.project
     info.located(locate(("project",)))
     records: list[Record] = [info]
@@ -179,7 +195,7 @@ def load_project(path: Path) -> ProjectRecords:
                                      f"{section}[{index}].{field_name}", message))
     if problems:
         raise InputError(problems)
-    return ProjectRecords(display_path(path), info, records)
+    return ProjectRecords(origin, info, records)
 
 
 def discover(path: Path) -> list[Path]:

@@ -139,39 +139,59 @@ def _own_spec(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) ->
     return "value", FieldSpec("value", found.type, name)
 
 
+def operator(cond: Condition) -> Op:
+    """The condition's operator, or an error listing the allowed ones."""
+    try:
+        return Op(cond.op)
+    except ValueError:
+        allowed = ", ".join(o.value for o in Op)
+        raise OperandError(f"unknown operator '{cond.op}'; expected one of: {allowed}", "op") from None
+
+
 def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) -> Any:
     """Compile one condition; raise :class:`OperandError` when it cannot run."""
+    op = operator(cond)
     name, spec = _own_spec(cond, scope, agg_types)
-    if cond.op in (Op.PRESENT, Op.ABSENT):
+    if op in (Op.PRESENT, Op.ABSENT):
         if cond.value is not None:
-            raise OperandError(f"'{cond.op}' takes no value")
-        return {"$ex" if cond.op is Op.PRESENT else "$nex": {name: 1}}
+            raise OperandError(f"'{op}' takes no value", "value")
+        return {"$ex" if op is Op.PRESENT else "$nex": {name: 1}}
     if cond.value is None:
-        raise OperandError(f"'{cond.op}' needs a value")
-    if cond.op in (Op.IN, Op.NOT_IN):
+        raise OperandError(f"'{op}' needs a value", "value")
+    if op in (Op.IN, Op.NOT_IN):
         if not isinstance(cond.value, list) or not cond.value:
-            raise OperandError(f"'{cond.op}' needs a non-empty list of values")
-        values = [_const(literal(spec, v).value) for v in cond.value]
-        if cond.op is Op.IN:
+            raise OperandError(f"'{op}' needs a non-empty list of values", "value")
+        try:
+            values = [_const(literal(spec, v).value) for v in cond.value]
+        except OperandError as exc:
+            raise OperandError(str(exc), "value") from None
+        if op is Op.IN:
             return {"$or": [{name: v} for v in values]}
         return {"$and": [{"$neq": {name: v}} for v in values]}
-    operand = resolve(cond.value, spec, scope, agg_types)
-    if cond.op in (Op.GT, Op.GE, Op.LT, Op.LE) and not spec.type.ordered:
-        raise OperandError(f"'{cond.op}' needs a number, money or date field; "
-                           f"'{cond.field}' is {spec.type}")
+    if op in (Op.GT, Op.GE, Op.LT, Op.LE) and not spec.type.ordered:
+        raise OperandError(f"'{op}' needs a number, money or date field; "
+                           f"'{cond.field}' is {spec.type}", "op")
+    try:
+        operand = resolve(cond.value, spec, scope, agg_types)
+    except OperandError as exc:
+        raise OperandError(str(exc), exc.part or "value") from None
     if isinstance(operand, Arith) and spec.type is FieldType.DATE:
-        raise OperandError("arithmetic on dates is not supported")
+        raise OperandError("arithmetic on dates is not supported", "value")
     tolerance = Decimal(0)
     if cond.tolerance is not None:
-        if cond.op not in (Op.EQ, Op.NE):
-            raise OperandError("'tolerance' applies to 'eq' and 'ne' only")
+        if op not in (Op.EQ, Op.NE):
+            raise OperandError("'tolerance' applies to 'eq' and 'ne' only", "tolerance")
         if spec.type not in (FieldType.NUMBER, FieldType.MONEY):
-            raise OperandError(f"'tolerance' needs a numeric field; '{cond.field}' is {spec.type}")
-        tol = resolve(cond.tolerance, spec, scope, agg_types)
+            raise OperandError(f"'tolerance' needs a numeric field; '{cond.field}' is {spec.type}",
+                               "tolerance")
+        try:
+            tol = resolve(cond.tolerance, spec, scope, agg_types)
+        except OperandError as exc:
+            raise OperandError(str(exc), "tolerance") from None
         if not isinstance(tol, Const) or not isinstance(tol.value, Decimal) or tol.value < 0:
-            raise OperandError("'tolerance' must be a non-negative number or parameter")
+            raise OperandError("'tolerance' must be a non-negative number or parameter", "tolerance")
         tolerance = tol.value
-    return _compare(name, cond.op, operand, tolerance)
+    return _compare(name, op, operand, tolerance)
 
 
 def clause(item: Clause, scope: Scope, agg_types: dict[str, FieldSpec]) -> Any:

@@ -16,13 +16,13 @@ from compliance.aggregates import AggregateValue
 from compliance.compiler import join_pattern
 from compliance.engine import Match
 from compliance.errors import Location
-from compliance.facts import SEQ, FieldSpec, FieldType, display, schema
+from compliance.facts import PSEUDO_FIELDS, SEQ, FieldSpec, FieldType, display, schema
 from compliance.labels import Severity
 from compliance.operands import SUBJECT
 from compliance.records import RECORD_KINDS, Record
 from compliance.rulepack import Rule
 from compliance.rulespec import AnyOf, Clause, Condition, Related
-from compliance.templates import render
+from compliance.templates import placeholders, render
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def _describe_absent(related: Related) -> str:
             found = spec.enum.lookup(value)
             value = getattr(found, "label", value)
         shown = display(spec, value) if not isinstance(value, list | dict) else str(value)
-        parts.append(f"{label} {cond.op.value} {shown}" if cond.op.value != "eq" else f"{label}={shown}")
+        parts.append(f"{label}={shown}" if cond.op == "eq" else f"{label} {cond.op} {shown}")
     kind_label = RECORD_KINDS[related.kind].label
     return f"无{kind_label}" + (f"（{'，'.join(parts)}）" if parts else "")
 
@@ -202,15 +202,16 @@ class FindingBuilder:
                   aggregates: Mapping[str, Decimal]) -> list[Evidence]:
         spec = rule.spec
         fields = schema(subject.kind)
+        named = [n for n in placeholders(spec.message) if n in fields]
         items = [
             Evidence(name, fields[name].title, display(fields[name], getattr(subject, name)))
-            for name in _fields_of(_conditions(spec.when))
-            if not name.startswith("aggregates.") and name != SEQ
+            for name in dict.fromkeys([*named, *_fields_of(_conditions(spec.when))])
+            if not name.startswith("aggregates.") and name not in PSEUDO_FIELDS
         ]
         for name, value in aggregates.items():
             agg = spec.aggregates[name]
-            label = f"{RECORD_KINDS[agg.of].label}{'合计' if agg.field else '数量'}"
-            if agg.field:
+            label = agg.label or f"{RECORD_KINDS[agg.of].label}{'合计' if agg.field else '数量'}"
+            if agg.field and not agg.label:
                 label += f"·{schema(agg.of)[agg.field].title}"
             items.append(Evidence(f"aggregates.{name}", label,
                                   self._show_aggregate(agg.of, agg.field, value)))
@@ -225,5 +226,6 @@ class FindingBuilder:
         for index, related in enumerate(spec.absent):
             items.append(Evidence(f"absent[{index}]", "未见记录", _describe_absent(related)))
         for name in spec.params:
-            items.append(Evidence(f"params.{name}", f"参数·{name}", display(None, rule.params[name])))
+            label = spec.params[name].label or name
+            items.append(Evidence(f"params.{name}", f"参数·{label}", display(None, rule.params[name])))
         return items

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from compliance.errors import did_you_mean
 from compliance.facts import FieldSpec, FieldType, schema
 from compliance.numeric import YUAN_PER_WAN
 
@@ -21,7 +22,15 @@ REF_KEYS = ("field", "subject", "aggregate", "param")
 
 
 class OperandError(ValueError):
-    """An operand that cannot be used; the message says why and what is allowed."""
+    """An operand that cannot be used; the message says why and what is allowed.
+
+    ``part`` names the key of the condition at fault (``field``, ``op``, ``value``,
+    ``tolerance``) so the error can point at it.
+    """
+
+    def __init__(self, message: str, part: str | None = None) -> None:
+        super().__init__(message)
+        self.part = part
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,9 @@ def field_spec(kind: str, name: str) -> FieldSpec:
     """The spec of ``kind.name``, or an error listing the fields that exist."""
     fields = schema(kind)
     if name not in fields:
-        raise OperandError(f"unknown field '{name}' of {kind}; allowed: {', '.join(fields)}")
+        hint = did_you_mean(name, fields)
+        raise OperandError(f"unknown field '{name}' of {kind}{hint}; allowed: {', '.join(fields)}",
+                           "field")
     return fields[name]
 
 

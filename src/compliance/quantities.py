@@ -15,19 +15,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
+from compliance.labels import Labeled
 from compliance.numeric import deviation_percent
 
 
-class MeasureKind(StrEnum):
+class MeasureKind(Labeled):
     """What kind of value was written."""
 
-    QUANTITY = "quantity"
-    PERCENT = "percent"
-    DATE = "date"
-    RANK = "rank"
-    QUALITATIVE = "qualitative"
+    QUANTITY = "quantity", "定量（数值）"
+    PERCENT = "percent", "定量（百分比）"
+    DATE = "date", "日期"
+    RANK = "rank", "排名"
+    QUALITATIVE = "qualitative", "定性表述"
 
 
 @dataclass(frozen=True)

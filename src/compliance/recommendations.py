@@ -8,6 +8,7 @@ from typing import Any
 
 from compliance.findings import Finding
 from compliance.rulespec import Categories
+from compliance.templates import tidy
 
 
 @dataclass
@@ -59,6 +60,6 @@ def recommend(findings: list[Finding], categories: Categories) -> list[Recommend
                 item.rules.append(finding.rule)
             item.findings.append(finding.number)
         if advice:
-            groups.append(RecommendationGroup(group.title, group.text.strip(), list(group.categories),
+            groups.append(RecommendationGroup(group.title, tidy(group.text), list(group.categories),
                                               list(advice.values())))
     return groups

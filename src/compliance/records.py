@@ -215,9 +215,9 @@ class Indicator(Record):
 
     @computed_field(title="指标值类型")  # type: ignore[prop-decorator]
     @property
-    def target_kind(self) -> str:
+    def target_kind(self) -> MeasureKind:
         """quantity, percent, date, rank or qualitative."""
-        return self.target_measure.kind.value
+        return self.target_measure.kind
 
     @computed_field(title="指标值方向")  # type: ignore[prop-decorator]
     @property
@@ -239,10 +239,10 @@ class Indicator(Record):
 
     @computed_field(title="实际值类型")  # type: ignore[prop-decorator]
     @property
-    def actual_kind(self) -> str | None:
+    def actual_kind(self) -> MeasureKind | None:
         """quantity, percent, date, rank or qualitative; absent without an actual."""
         measure = self.actual_measure
-        return None if measure is None else measure.kind.value
+        return None if measure is None else measure.kind
 
     @computed_field(title="偏离度（%）")  # type: ignore[prop-decorator]
     @property

@@ -24,7 +24,7 @@ from compliance.compiler import (
     compile_rule,
     match_conditions,
 )
-from compliance.errors import InputError, InputProblem, Location, display_path
+from compliance.errors import InputError, InputProblem, Location, did_you_mean, display_path
 from compliance.facts import FieldType, schema
 from compliance.operands import OperandError, Scope, field_spec
 from compliance.records import RECORD_KINDS
@@ -183,7 +183,9 @@ class _Checker:
 
     def _kind(self, path: PathKey, kind: str) -> bool:
         if kind not in RECORD_KINDS:
-            self.fail(path, f"unknown record kind '{kind}'; expected one of: {', '.join(RECORD_KINDS)}")
+            hint = did_you_mean(kind, RECORD_KINDS)
+            self.fail(path, f"unknown record kind '{kind}'{hint}; expected one of: "
+                            f"{', '.join(RECORD_KINDS)}")
             return False
         return True
 
@@ -221,7 +223,7 @@ class _Checker:
 
     def _aggregate_filter(self, path: PathKey, kind: str, cond: Condition) -> None:
         if cond.op not in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.PRESENT, Op.ABSENT):
-            self.fail((*path, "op"), f"an aggregate's 'where' supports eq, ne, in, not_in, present, "
+            self.fail((*path, "op"), "an aggregate's 'where' supports eq, ne, in, not_in, present, "
                                      f"absent; got '{cond.op}'")
             return
         scope = Scope(kind, kind, frozenset(), {})
@@ -231,7 +233,7 @@ class _Checker:
         try:
             clause(cond, scope, {})
         except OperandError as exc:
-            self.fail(path, str(exc))
+            self.fail((*path, exc.part) if exc.part else path, str(exc))
 
     def _safe_agg_types(self) -> dict[str, Any]:
         try:
@@ -255,7 +257,7 @@ class _Checker:
                         continue
                     clause(cond, scope, agg_types)
                 except OperandError as exc:
-                    self.fail(where, str(exc))
+                    self.fail((*where, exc.part) if exc.part else where, str(exc))
                 except KeyError as exc:
                     self.fail(where, f"unknown name {exc}")
 
@@ -278,7 +280,9 @@ class _Checker:
             if not ok:
                 allowed = sorted(fields | {"subject"}) + [f"params.{p}" for p in spec.params] + [
                     f"aggregates.{a}" for a in spec.aggregates] + [f"{j}.<field>" for j in sorted(joins)]
-                self.fail((key,), f"placeholder '{{{name}}}' names nothing; allowed: {', '.join(allowed)}")
+                hint = did_you_mean(name, allowed)
+                self.fail((key,), f"placeholder '{{{name}}}' names nothing{hint}; "
+                                  f"allowed: {', '.join(allowed)}")
 
     def _join_kind(self, name: str) -> str:
         for related in self.spec.join:
@@ -302,9 +306,9 @@ def _load_categories(root: Path) -> tuple[Categories | None, list[InputProblem]]
     except InputError as exc:
         return None, list(exc.problems)
     try:
-        return Categories.model_validate(doc.data), []
+        return Categories.model_validate(doc.data), list(doc.problems)
     except ValidationError as exc:
-        return None, problems_from(exc, Categories, doc.locate)
+        return None, [*doc.problems, *problems_from(exc, Categories, doc.locate)]
 
 
 def _iter_specs(files: list[Path], categories: Categories | None) -> Iterator[tuple[RuleSpec | None, SourceDocument | None, list[InputProblem]]]:
@@ -317,10 +321,10 @@ def _iter_specs(files: list[Path], categories: Categories | None) -> Iterator[tu
         try:
             spec = RuleSpec.model_validate(doc.data)
         except ValidationError as exc:
-            yield None, doc, problems_from(exc, RuleSpec, doc.locate)
+            yield None, doc, [*doc.problems, *problems_from(exc, RuleSpec, doc.locate)]
             continue
         problems = _Checker(spec, doc, categories).run() if categories else []
-        yield spec, doc, problems
+        yield spec, doc, [*doc.problems, *problems]
 
 
 def load_pack(root: Path = DEFAULT_RULES) -> RulePack:

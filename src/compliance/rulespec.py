@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 from compliance.labels import Severity
 
@@ -46,7 +46,7 @@ class Condition(Strict):
     """``{field: spent, op: gt, value: {field: budget}}``; value forms are checked later."""
 
     field: str
-    op: Op
+    op: str
     value: Any = None
     tolerance: Any = None
 
@@ -57,7 +57,19 @@ class AnyOf(Strict):
     any: list[Condition] = Field(min_length=2)
 
 
-Clause = Condition | AnyOf
+def _clause_kind(value: Any) -> str:
+    if isinstance(value, dict) and "any" in value:
+        return "~any"
+    if isinstance(value, AnyOf):
+        return "~any"
+    return "~condition"
+
+
+Clause = Annotated[
+    Annotated[Condition, Tag("~condition")] | Annotated[AnyOf, Tag("~any")],
+    Discriminator(_clause_kind),
+]
+"""A condition, or ``any:`` of conditions; tags starting with ``~`` never show in paths."""
 
 
 class Related(Strict):
@@ -81,6 +93,7 @@ class Aggregate(Strict):
 
     fn: AggregateFn
     of: KindName
+    label: str | None = None
     field: str | None = None
     match: dict[str, str] = Field(default_factory=dict)
     where: list[Condition] = Field(default_factory=list)
@@ -91,6 +104,7 @@ class Param(Strict):
 
     default: Scalar
     description: str = Field(min_length=1)
+    label: str | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from compliance.errors import InputError, InputProblem, Location, display_path
+from compliance.errors import InputError, InputProblem, Location, display_path, dotted
 
 PathKey = tuple[str | int, ...]
 
@@ -32,7 +32,13 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     return Decimal(text)
 
 
+def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    return loader.construct_scalar(node)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+# Dates stay text here: the models parse them, so a bad date is a located error, not a crash.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 
 
 @dataclass
@@ -42,6 +48,8 @@ class SourceDocument:
     file: str
     data: Any
     positions: dict[PathKey, Location] = field(default_factory=dict)
+    problems: list[InputProblem] = field(default_factory=list)
+    """Problems that did not stop parsing (duplicate keys): reported with the others."""
 
     def locate(self, path: PathKey) -> Location:
         """Return the position of ``path``, or of its nearest located parent."""
@@ -71,7 +79,7 @@ def _index(
                 problems.append(
                     InputProblem(
                         here,
-                        ".".join(str(p) for p in (*path, key)),
+                        dotted((*path, key)),
                         f"duplicate key '{key}' (first given at line {first.line}); "
                         "YAML would silently keep only the last one",
                     )
@@ -103,8 +111,6 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
         positions: dict[PathKey, Location] = {}
         problems: list[InputProblem] = []
         _index(file, node, (), positions, problems)
-        if problems:
-            raise InputError(problems)
         try:
             data = loader.construct_document(node)
         except yaml.constructor.ConstructorError as exc:
@@ -112,7 +118,9 @@ def parse_yaml(text: str, file: str) -> SourceDocument:
             line = mark.line + 1 if mark else 0
             column = mark.column + 1 if mark else 0
             raise InputError.single(file, f"invalid YAML: {exc.problem}", line, column) from None
-        return SourceDocument(file, data, positions)
+        except (ValueError, ArithmeticError) as exc:
+            raise InputError.single(file, f"invalid YAML value: {exc}") from None
+        return SourceDocument(file, data, positions, problems)
     finally:
         loader.dispose()
 

@@ -6,10 +6,13 @@ display name), ``{params.X}``, ``{aggregates.X}`` and ``{<join>.<field>}``.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable
 
 _FORMATTER = string.Formatter()
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2018-\u201d"
+_FOLD_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 
 class TemplateError(ValueError):
@@ -34,10 +37,15 @@ def placeholders(text: str) -> list[str]:
     return names
 
 
+def tidy(text: str) -> str:
+    """Drop the spaces YAML folding puts between lines of Chinese text."""
+    return _FOLD_SPACE.sub("", text).strip()
+
+
 def render(text: str, lookup: Callable[[str], str]) -> str:
     """Fill every placeholder of ``text`` with ``lookup(name)``."""
     out = []
-    for literal, name, _, _ in _FORMATTER.parse(text):
+    for literal, name, _, _ in _FORMATTER.parse(tidy(text)):
         out.append(literal)
         if name is not None:
             out.append(lookup(name))

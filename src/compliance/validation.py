@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from compliance.errors import InputProblem, Location
+from compliance.errors import InputProblem, Location, did_you_mean, dotted
 from compliance.labels import Labeled
 
 Locator = Callable[[tuple[str | int, ...]], Location]
@@ -72,8 +72,9 @@ def _message(model: type[BaseModel], error: ErrorDetails) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
-        allowed = ", ".join(owner.model_fields) if owner else "(none)"
-        return f"unknown field '{loc[-1]}'; allowed fields: {allowed}"
+        fields = list(owner.model_fields) if owner else []
+        hint = did_you_mean(str(loc[-1]), fields)
+        return f"unknown field '{loc[-1]}'{hint}; allowed fields: {', '.join(fields) or '(none)'}"
     if kind == "enum":
         enum = _enum_at(model, loc)
         if enum is not None and issubclass(enum, Labeled):
@@ -88,6 +89,8 @@ def _message(model: type[BaseModel], error: ErrorDetails) -> str:
         return f"expected a date written as YYYY-MM-DD, got {_shown(value)}"
     if kind in {"string_type"}:
         return f"expected text, got {_shown(value)}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length', 1)} item(s), got {len(value) if hasattr(value, '__len__') else value!r}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
@@ -106,14 +109,6 @@ def _message(model: type[BaseModel], error: ErrorDetails) -> str:
     return f"{error['msg']} (got {_shown(value)})"
 
 
-def dotted(loc: Sequence[str | int]) -> str:
-    """Write a location path as ``sub_projects[3].budget``."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def problems_from(
     error: ValidationError, model: type[BaseModel], locate: Locator, prefix: tuple[str | int, ...] = ()
 ) -> list[InputProblem]:
@@ -121,7 +116,7 @@ def problems_from(
     problems = []
     for detail in error.errors(include_url=False):
         loc = tuple(p for p in detail["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        loc = tuple(p for p in loc if p not in {"[key]"})
+        loc = tuple(p for p in loc if p != "[key]" and not (isinstance(p, str) and p.startswith("~")))
         full = (*prefix, *loc)
         problems.append(InputProblem(locate(full), dotted(full), _message(model, detail)))
     return problems

@@ -1,0 +1,22 @@
+"""Every example beside every rule runs as its own test: ``pytest -k TG01``."""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance.rulepack import load_pack
+from compliance.testing import Example, all_examples, run_example
+from tests.conftest import RULES
+
+PACK = load_pack(RULES)
+EXAMPLES, PROBLEMS = all_examples(PACK)
+
+
+def test_examples_files_are_valid() -> None:
+    assert not PROBLEMS, "\n".join(str(p) for p in PROBLEMS)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.test_id for e in EXAMPLES])
+def test_rule_example(example: Example) -> None:
+    outcome = run_example(PACK, example)
+    assert outcome.passed, outcome.detail
