@@ -15,3 +15,9 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def pack() -> RulePack:
     return load_pack(RULES)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register every rule id as a marker, so Gherkin tags pass ``--strict-markers``."""
+    for rule in load_pack(RULES).rules:
+        config.addinivalue_line("markers", f"{rule.id}: scenarios of rule {rule.id}")

@@ -46,9 +46,11 @@ def test_seed_findings_carry_evidence_and_location(pack: RulePack) -> None:
 def test_seed_recommendations_answer_the_reports_three_groups(pack: RulePack) -> None:
     [result] = Checker(pack).run([CASES / "qingdao-egov-2020"]).results
     titles = [g.title for g in result.recommendations]
-    for wanted in ("加强项目前期论证环节，提高绩效目标编制质量",
-                   "完善项目中期过程管理，严格规范项目执行",
-                   "重视项目实施后续服务，定期开展服务对象满意度调查"):
+    for wanted in (
+        "加强项目前期论证环节，提高绩效目标编制质量",
+        "完善项目中期过程管理，严格规范项目执行",
+        "重视项目实施后续服务，定期开展服务对象满意度调查",
+    ):
         assert wanted in titles
     answered = sorted(n for g in result.recommendations for n in g.findings)
     assert answered == list(range(1, len(result.findings) + 1))

@@ -26,9 +26,16 @@ def expected(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def test_broken_rule_pack_reports_every_error_with_position(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", str(CASES / "qingdao-egov-2020"),
-                         "--rules", os.path.relpath(DATA / "bad_rules", ROOT))
+def test_broken_rule_pack_reports_every_error_with_position(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(
+        capsys,
+        "check",
+        str(CASES / "qingdao-egov-2020"),
+        "--rules",
+        os.path.relpath(DATA / "bad_rules", ROOT),
+    )
     assert code == 2
     assert out == ""
     assert err == expected(DATA / "bad_rules.expected")
@@ -61,7 +68,9 @@ def test_missing_path_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> No
     assert err.strip() == "no/such/case: error: no such file or folder"
 
 
-def test_malformed_yaml_points_at_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_yaml_points_at_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("project:\n  name: [unclosed\n", encoding="utf-8")
     code, _, err = run(capsys, "check", str(bad))
@@ -79,6 +88,8 @@ def test_unknown_setting_is_rejected(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_setting_of_the_wrong_type_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "check", "cases/qingdao-egov-2020", "--set", "TG01.tolerance_pct=high")
+    code, _, err = run(
+        capsys, "check", "cases/qingdao-egov-2020", "--set", "TG01.tolerance_pct=high"
+    )
     assert code == 2
     assert err.strip() == "--set: error: TG01.tolerance_pct: expected a number, got 'high'"

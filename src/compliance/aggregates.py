@@ -52,7 +52,8 @@ def _passes(record: Record, cond: Condition) -> bool:
 
 def _members(agg: Aggregate, subject: Record, pool: list[Record]) -> list[Record]:
     return [
-        r for r in pool
+        r
+        for r in pool
         if all(_value_of(r, other) == _value_of(subject, mine) for other, mine in agg.match.items())
     ]
 

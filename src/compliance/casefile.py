@@ -72,7 +72,8 @@ class ProjectRecords:
 def _case_files(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(
-            p for p in path.iterdir()
+            p
+            for p in path.iterdir()
             if p.suffix in RECORD_SUFFIXES and p.name not in NOT_RECORDS and p.is_file()
         )
         if not files:
@@ -89,16 +90,22 @@ def _merge(documents: Iterable[SourceDocument]) -> tuple[dict[str, Any], dict[st
         if doc.data is None:
             continue
         if not isinstance(doc.data, dict):
-            problems.append(InputProblem(doc.locate(()), "", "expected a mapping of sections: "
-                                         + ", ".join(SECTIONS)))
+            problems.append(
+                InputProblem(
+                    doc.locate(()), "", "expected a mapping of sections: " + ", ".join(SECTIONS)
+                )
+            )
             continue
         for section, value in doc.data.items():
             if section in owner:
                 first = owner[section]
-                problems.append(InputProblem(
-                    doc.locate((section,)), str(section),
-                    f"section '{section}' is also given in {first.file}:{first.locate((section,)).line}",
-                ))
+                problems.append(
+                    InputProblem(
+                        doc.locate((section,)),
+                        str(section),
+                        f"section '{section}' is also given in {first.file}:{first.locate((section,)).line}",
+                    )
+                )
                 continue
             merged[section] = value
             owner[section] = doc
@@ -114,10 +121,13 @@ def _unique_keys(records: list[Record], where: dict[int, tuple[str, int]]) -> li
         ident = (record.kind, record.key)
         if ident in seen:
             first = seen[ident].location
-            problems.append(InputProblem(
-                record.location or Location(""), f"{where[id(record)][0]}[{where[id(record)][1]}]",
-                f"{record.label} '{record.key}' is given twice (first at line {first.line if first else '?'})",
-            ))
+            problems.append(
+                InputProblem(
+                    record.location or Location(""),
+                    f"{where[id(record)][0]}[{where[id(record)][1]}]",
+                    f"{record.label} '{record.key}' is given twice (first at line {first.line if first else '?'})",
+                )
+            )
         else:
             seen[ident] = record
     return problems
@@ -130,9 +140,19 @@ def _references(case: CaseFile) -> list[tuple[Record, str, str]]:
     bad: list[tuple[Record, str, str]] = []
     for sub in case.sub_projects:
         if sub.area is not None and case.spending_areas and sub.area not in areas:
-            bad.append((sub, "area", f"names no spending area: '{sub.area}'; known: "
-                        + ", ".join(sorted(a.code for a in case.spending_areas))))
-    linked: list[Acceptance | Payment | Adjustment] = [*case.acceptances, *case.payments, *case.adjustments]
+            bad.append(
+                (
+                    sub,
+                    "area",
+                    f"names no spending area: '{sub.area}'; known: "
+                    + ", ".join(sorted(a.code for a in case.spending_areas)),
+                )
+            )
+    linked: list[Acceptance | Payment | Adjustment] = [
+        *case.acceptances,
+        *case.payments,
+        *case.adjustments,
+    ]
     for record in linked:
         if record.sub_project is not None and record.sub_project not in numbers:
             bad.append((record, "sub_project", f"names no sub-project: {record.sub_project}"))
@@ -173,8 +193,9 @@ def load_project(path: Path) -> ProjectRecords:
 def build_project(data: Any, locate: Callable[[PathKey], Location], origin: str) -> ProjectRecords:
     """Validate the sections of one project; ``locate`` maps a path to its source position."""
     if not isinstance(data, dict):
-        raise InputError([InputProblem(locate(()), "", "expected a mapping of sections: "
-                                       + ", ".join(SECTIONS))])
+        raise InputError(
+            [InputProblem(locate(()), "", "expected a mapping of sections: " + ", ".join(SECTIONS))]
+        )
     try:
         case = CaseFile.model_validate(data)
     except ValidationError as exc:
@@ -191,8 +212,11 @@ def build_project(data: Any, locate: Callable[[PathKey], Location], origin: str)
     problems = _unique_keys(records[1:], where)
     for record, field_name, message in _references(case):
         section, index = where[id(record)]
-        problems.append(InputProblem(locate((section, index, field_name)),
-                                     f"{section}[{index}].{field_name}", message))
+        problems.append(
+            InputProblem(
+                locate((section, index, field_name)), f"{section}[{index}].{field_name}", message
+            )
+        )
     if problems:
         raise InputError(problems)
     return ProjectRecords(origin, info, records)

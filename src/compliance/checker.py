@@ -40,8 +40,12 @@ class ProjectResult:
         for f in self.findings:
             by_severity[f.severity.value] += 1
             by_category[f.category] = by_category.get(f.category, 0) + 1
-        return {"findings": len(self.findings), "by_severity": by_severity, "by_category": by_category,
-                "errors": len(self.errors) + len(self.problems)}
+        return {
+            "findings": len(self.findings),
+            "by_severity": by_severity,
+            "by_category": by_category,
+            "errors": len(self.errors) + len(self.problems),
+        }
 
 
 @dataclass

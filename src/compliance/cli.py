@@ -43,30 +43,63 @@ def _setting(text: str) -> tuple[str, str]:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept separate so the docs and tests can use it)."""
     parser = argparse.ArgumentParser(
-        prog="compliance", description=DESCRIPTION, epilog=EPILOG,
+        prog="compliance",
+        description=DESCRIPTION,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"compliance {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser(
-        "check", help="check records against the rules",
+        "check",
+        help="check records against the rules",
         description="Check a record file, a case folder, or a folder of cases.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                       help="a record file (.yaml/.json), a case folder, or a folder of cases")
-    check.add_argument("--format", choices=sorted(RENDERERS), default="text",
-                       help="output format: text grouped like a report (default), json, markdown")
-    check.add_argument("--rules", type=Path, default=DEFAULT_RULES, metavar="DIR",
-                       help="rule pack folder (default: the bundled rules/)")
-    check.add_argument("--set", dest="settings", action="append", type=_setting, default=[],
-                       metavar="RULE.param=value",
-                       help="override a rule parameter, e.g. --set TG01.tolerance_pct=30 (repeatable)")
-    check.add_argument("--fail-on", choices=[*(s.value for s in Severity), "none"], default="low",
-                       help="lowest severity that makes the exit code 1 (default: low; "
-                            "'none' always exits 0 when the input is valid)")
-    check.add_argument("-o", "--output", type=Path, metavar="FILE",
-                       help="write the output to FILE instead of standard output")
+    check.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="a record file (.yaml/.json), a case folder, or a folder of cases",
+    )
+    check.add_argument(
+        "--format",
+        choices=sorted(RENDERERS),
+        default="text",
+        help="output format: text grouped like a report (default), json, markdown",
+    )
+    check.add_argument(
+        "--rules",
+        type=Path,
+        default=DEFAULT_RULES,
+        metavar="DIR",
+        help="rule pack folder (default: the bundled rules/)",
+    )
+    check.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        type=_setting,
+        default=[],
+        metavar="RULE.param=value",
+        help="override a rule parameter, e.g. --set TG01.tolerance_pct=30 (repeatable)",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=[*(s.value for s in Severity), "none"],
+        default="low",
+        help="lowest severity that makes the exit code 1 (default: low; "
+        "'none' always exits 0 when the input is valid)",
+    )
+    check.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the output to FILE instead of standard output",
+    )
     return parser
 
 

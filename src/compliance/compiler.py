@@ -72,7 +72,9 @@ def _bound(operand: Operand, delta: Decimal, nudge: int) -> Any:
     if isinstance(operand, Const):
         if delta and not isinstance(operand.value, Decimal):
             raise OperandError("a tolerance needs a numeric value")
-        return _const(operand.value + delta if isinstance(operand.value, Decimal) else operand.value)
+        return _const(
+            operand.value + delta if isinstance(operand.value, Decimal) else operand.value
+        )
     if isinstance(operand, Ref):
         if delta == 0:
             return _ref_json(operand)
@@ -103,12 +105,20 @@ def _compare(name: str, op: Op, operand: Operand, tolerance: Decimal) -> Any:
     if op is Op.EQ:
         if exact:
             return {name: _bound(operand, Decimal(0), 0)}
-        return {"$and": [{"$gte": {name: _bound(operand, -tolerance, -1)}},
-                         {"$lte": {name: _bound(operand, tolerance, +1)}}]}
+        return {
+            "$and": [
+                {"$gte": {name: _bound(operand, -tolerance, -1)}},
+                {"$lte": {name: _bound(operand, tolerance, +1)}},
+            ]
+        }
     if exact:
         return {"$neq": {name: _bound(operand, Decimal(0), 0)}}
-    return {"$or": [{"$gt": {name: _bound(operand, tolerance, +1)}},
-                    {"$lt": {name: _bound(operand, -tolerance, -1)}}]}
+    return {
+        "$or": [
+            {"$gt": {name: _bound(operand, tolerance, +1)}},
+            {"$lt": {name: _bound(operand, -tolerance, -1)}},
+        ]
+    }
 
 
 AGGREGATE_FIELD = "aggregates."
@@ -116,7 +126,9 @@ AGGREGATE_FIELD = "aggregates."
 
 def aggregate_of(cond: Condition) -> str | None:
     """The aggregate a condition constrains (``field: aggregates.X``), if any."""
-    return cond.field.removeprefix(AGGREGATE_FIELD) if cond.field.startswith(AGGREGATE_FIELD) else None
+    return (
+        cond.field.removeprefix(AGGREGATE_FIELD) if cond.field.startswith(AGGREGATE_FIELD) else None
+    )
 
 
 def aggregate_scope(spec: RuleSpec, name: str, params: dict[str, Any]) -> Scope:
@@ -128,13 +140,16 @@ def aggregate_scope(spec: RuleSpec, name: str, params: dict[str, Any]) -> Scope:
     return Scope(spec.subject, spec.subject, frozenset(earlier), params, own_fields=False)
 
 
-def _own_spec(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) -> tuple[str, FieldSpec]:
+def _own_spec(
+    cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]
+) -> tuple[str, FieldSpec]:
     name = aggregate_of(cond)
     if name is None:
         return cond.field, field_spec(scope.own_kind, cond.field)
     if scope.own_fields or name not in agg_types:
-        raise OperandError(f"'{cond.field}' can be used in the rule's 'when' only, on a declared "
-                           "aggregate")
+        raise OperandError(
+            f"'{cond.field}' can be used in the rule's 'when' only, on a declared aggregate"
+        )
     found = agg_types[name]
     return "value", FieldSpec("value", found.type, name)
 
@@ -145,7 +160,9 @@ def operator(cond: Condition) -> Op:
         return Op(cond.op)
     except ValueError:
         allowed = ", ".join(o.value for o in Op)
-        raise OperandError(f"unknown operator '{cond.op}'; expected one of: {allowed}", "op") from None
+        raise OperandError(
+            f"unknown operator '{cond.op}'; expected one of: {allowed}", "op"
+        ) from None
 
 
 def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) -> Any:
@@ -169,8 +186,9 @@ def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) ->
             return {"$or": [{name: v} for v in values]}
         return {"$and": [{"$neq": {name: v}} for v in values]}
     if op in (Op.GT, Op.GE, Op.LT, Op.LE) and not spec.type.ordered:
-        raise OperandError(f"'{op}' needs a number, money or date field; "
-                           f"'{cond.field}' is {spec.type}", "op")
+        raise OperandError(
+            f"'{op}' needs a number, money or date field; '{cond.field}' is {spec.type}", "op"
+        )
     try:
         operand = resolve(cond.value, spec, scope, agg_types)
     except OperandError as exc:
@@ -182,14 +200,17 @@ def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) ->
         if op not in (Op.EQ, Op.NE):
             raise OperandError("'tolerance' applies to 'eq' and 'ne' only", "tolerance")
         if spec.type not in (FieldType.NUMBER, FieldType.MONEY):
-            raise OperandError(f"'tolerance' needs a numeric field; '{cond.field}' is {spec.type}",
-                               "tolerance")
+            raise OperandError(
+                f"'tolerance' needs a numeric field; '{cond.field}' is {spec.type}", "tolerance"
+            )
         try:
             tol = resolve(cond.tolerance, spec, scope, agg_types)
         except OperandError as exc:
             raise OperandError(str(exc), "tolerance") from None
         if not isinstance(tol, Const) or not isinstance(tol.value, Decimal) or tol.value < 0:
-            raise OperandError("'tolerance' must be a non-negative number or parameter", "tolerance")
+            raise OperandError(
+                "'tolerance' must be a non-negative number or parameter", "tolerance"
+            )
         tolerance = tol.value
     return _compare(name, op, operand, tolerance)
 
@@ -208,8 +229,9 @@ def match_conditions(related: Related, subject_kind: str) -> list[Any]:
         other = field_spec(related.kind, other_field)
         mine = field_spec(subject_kind, subject_field)
         if other.type != mine.type:
-            raise OperandError(f"match '{other_field}: {subject_field}' compares {other.type} "
-                               f"with {mine.type}")
+            raise OperandError(
+                f"match '{other_field}: {subject_field}' compares {other.type} with {mine.type}"
+            )
         out.append({other_field: {SUBJECT: subject_field}})
     return out
 
@@ -245,4 +267,3 @@ def compile_rule(spec: RuleSpec, params: dict[str, Any]) -> dict[str, Any]:
         else:
             patterns.append({f"n{index}$not": _all(body)})
     return {"all": patterns}
-

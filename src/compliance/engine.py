@@ -101,7 +101,9 @@ class Engine:
         for rule_id, definition in definitions.items():
             probe = _SyncHost()
             try:
-                probe.register_rulesets({f"probe_{next(_names)}": self._ruleset({rule_id: definition})})
+                probe.register_rulesets(
+                    {f"probe_{next(_names)}": self._ruleset({rule_id: definition})}
+                )
             except Exception as exc:
                 rejected[rule_id] = f"the engine rejected the compiled rule: {exc}"
         if not rejected:

@@ -8,6 +8,7 @@ model, rules are checked against it, and every value is converted once, through
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import types
 import typing
@@ -50,7 +51,7 @@ class FieldSpec:
     name: str
     type: FieldType
     title: str
-    enum: type[Labeled] | None = None
+    enum: builtins.type[Labeled] | None = None
 
 
 def _classify(annotation: Any) -> tuple[FieldType, type[Labeled] | None] | None:

@@ -94,8 +94,13 @@ def sort_key(finding: Finding, category_order: list[str]) -> tuple[Any, ...]:
         category = category_order.index(finding.category)
     except ValueError:
         category = len(category_order)
-    return (category, finding.severity.rank, finding.rule, finding.subject.type,
-            _natural(finding.subject.key))
+    return (
+        category,
+        finding.severity.rank,
+        finding.rule,
+        finding.subject.type,
+        _natural(finding.subject.key),
+    )
 
 
 def _conditions(items: list[Clause]) -> list[Condition]:
@@ -116,7 +121,7 @@ def _fields_of(conditions: list[Condition]) -> list[str]:
 
 def _operand_fields(value: Any) -> list[str]:
     if isinstance(value, dict):
-        (key, inner), = value.items()
+        ((key, inner),) = value.items()
         if key == "field":
             return [str(inner)]
         if isinstance(inner, list):
@@ -143,8 +148,11 @@ def _describe_absent(related: Related) -> str:
 class FindingBuilder:
     """Turns the engine's matches of one project into findings."""
 
-    def __init__(self, records: Mapping[tuple[str, str], Record],
-                 aggregates: Mapping[tuple[str, str, str], AggregateValue]) -> None:
+    def __init__(
+        self,
+        records: Mapping[tuple[str, str], Record],
+        aggregates: Mapping[tuple[str, str, str], AggregateValue],
+    ) -> None:
         self.records = records
         self.aggregates = aggregates
 
@@ -171,8 +179,9 @@ class FindingBuilder:
             if head == "params":
                 return display(None, rule.params[tail])
             if head == "aggregates":
-                return self._show_aggregate(spec.aggregates[tail].of, spec.aggregates[tail].field,
-                                            aggregates[tail])
+                return self._show_aggregate(
+                    spec.aggregates[tail].of, spec.aggregates[tail].field, aggregates[tail]
+                )
             other = joined[head]
             return display(schema(other.kind)[tail], getattr(other, tail))
 
@@ -198,8 +207,13 @@ class FindingBuilder:
             return display(spec, value)
         return display(None, value)
 
-    def _evidence(self, rule: Rule, subject: Record, joined: Mapping[str, Record],
-                  aggregates: Mapping[str, Decimal]) -> list[Evidence]:
+    def _evidence(
+        self,
+        rule: Rule,
+        subject: Record,
+        joined: Mapping[str, Record],
+        aggregates: Mapping[str, Decimal],
+    ) -> list[Evidence]:
         spec = rule.spec
         fields = schema(subject.kind)
         named = [n for n in placeholders(spec.message) if n in fields]
@@ -213,19 +227,28 @@ class FindingBuilder:
             label = agg.label or f"{RECORD_KINDS[agg.of].label}{'合计' if agg.field else '数量'}"
             if agg.field and not agg.label:
                 label += f"·{schema(agg.of)[agg.field].title}"
-            items.append(Evidence(f"aggregates.{name}", label,
-                                  self._show_aggregate(agg.of, agg.field, value)))
+            items.append(
+                Evidence(
+                    f"aggregates.{name}", label, self._show_aggregate(agg.of, agg.field, value)
+                )
+            )
         for related in spec.join:
             other = joined[related.as_ or ""]
             other_fields = schema(other.kind)
             names = ["key", *related.match, *_fields_of(_conditions(related.when))]
             for name in dict.fromkeys(n for n in names if n != SEQ):
-                items.append(Evidence(f"{related.as_}.{name}",
-                                      f"{other.label}·{other_fields[name].title}",
-                                      display(other_fields[name], getattr(other, name))))
+                items.append(
+                    Evidence(
+                        f"{related.as_}.{name}",
+                        f"{other.label}·{other_fields[name].title}",
+                        display(other_fields[name], getattr(other, name)),
+                    )
+                )
         for index, related in enumerate(spec.absent):
             items.append(Evidence(f"absent[{index}]", "未见记录", _describe_absent(related)))
         for name in spec.params:
             label = spec.params[name].label or name
-            items.append(Evidence(f"params.{name}", f"参数·{label}", display(None, rule.params[name])))
+            items.append(
+                Evidence(f"params.{name}", f"参数·{label}", display(None, rule.params[name]))
+            )
         return items

@@ -6,6 +6,7 @@ both call :func:`resolve` so that what is validated is exactly what runs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -97,18 +98,17 @@ def literal(spec: FieldSpec, raw: Any, *, scaled: bool = True) -> Const:
         return Const(raw)
     if kind is FieldType.DATE:
         if isinstance(raw, str):
-            try:
+            with contextlib.suppress(ValueError):
                 raw = dt.date.fromisoformat(raw)
-            except ValueError:
-                pass
         if not isinstance(raw, dt.date):
             raise OperandError(f"expected a date (YYYY-MM-DD) for '{spec.name}', got {raw!r}")
         return Const(raw.year * 10000 + raw.month * 100 + raw.day)
     if kind is FieldType.ENUM and spec.enum is not None:
         member = spec.enum.lookup(raw)
         if not isinstance(member, spec.enum):
-            raise OperandError(f"{raw!r} is not a value of '{spec.name}'; expected one of: "
-                               f"{spec.enum.choices()}")
+            raise OperandError(
+                f"{raw!r} is not a value of '{spec.name}'; expected one of: {spec.enum.choices()}"
+            )
         return Const(member.value)
     if not isinstance(raw, str):
         raise OperandError(f"expected text for '{spec.name}', got {raw!r}")
@@ -120,8 +120,9 @@ def field_spec(kind: str, name: str) -> FieldSpec:
     fields = schema(kind)
     if name not in fields:
         hint = did_you_mean(name, fields)
-        raise OperandError(f"unknown field '{name}' of {kind}{hint}; allowed: {', '.join(fields)}",
-                           "field")
+        raise OperandError(
+            f"unknown field '{name}' of {kind}{hint}; allowed: {', '.join(fields)}", "field"
+        )
     return fields[name]
 
 
@@ -129,27 +130,36 @@ def _same_type(target: FieldSpec, other: FieldSpec) -> None:
     numeric = {FieldType.NUMBER, FieldType.MONEY}
     if target.type in numeric and other.type in numeric:
         if target.type != other.type:
-            raise OperandError(f"'{target.name}' ({target.type}) cannot be compared with "
-                               f"'{other.name}' ({other.type}): one is money, the other not")
+            raise OperandError(
+                f"'{target.name}' ({target.type}) cannot be compared with "
+                f"'{other.name}' ({other.type}): one is money, the other not"
+            )
         return
     if target.type != other.type:
-        raise OperandError(f"'{target.name}' ({target.type}) cannot be compared with "
-                           f"'{other.name}' ({other.type})")
+        raise OperandError(
+            f"'{target.name}' ({target.type}) cannot be compared with '{other.name}' ({other.type})"
+        )
 
 
-def _ref(raw: dict[str, Any], target: FieldSpec, scope: Scope, aggregate_types: dict[str, FieldSpec]) -> Ref:
-    (key, name), = raw.items()
+def _ref(
+    raw: dict[str, Any], target: FieldSpec, scope: Scope, aggregate_types: dict[str, FieldSpec]
+) -> Ref:
+    ((key, name),) = raw.items()
     if key == "field":
         if not scope.own_fields:
-            raise OperandError("a condition on an aggregate compares it with numbers, parameters "
-                               "or earlier aggregates, not with fields")
+            raise OperandError(
+                "a condition on an aggregate compares it with numbers, parameters "
+                "or earlier aggregates, not with fields"
+            )
         other = field_spec(scope.own_kind, str(name))
         _same_type(target, other)
         return Ref(OWN, other.name, other.title)
     if key == "subject":
         if scope.in_subject:
-            raise OperandError("'subject' refers to the rule's subject from a join or absent "
-                               "clause; in 'when' use 'field'")
+            raise OperandError(
+                "'subject' refers to the rule's subject from a join or absent "
+                "clause; in 'when' use 'field'"
+            )
         other = field_spec(scope.subject_kind, str(name))
         _same_type(target, other)
         return Ref(SUBJECT, other.name, other.title)
@@ -164,7 +174,9 @@ def _ref(raw: dict[str, Any], target: FieldSpec, scope: Scope, aggregate_types: 
     raise OperandError(f"unknown operand key '{key}'")
 
 
-def resolve(raw: Any, target: FieldSpec, scope: Scope, aggregate_types: dict[str, FieldSpec]) -> Operand:
+def resolve(
+    raw: Any, target: FieldSpec, scope: Scope, aggregate_types: dict[str, FieldSpec]
+) -> Operand:
     """Resolve a condition's ``value`` (or ``tolerance``) for field ``target``."""
     if isinstance(raw, dict):
         if len(raw) != 1:
@@ -172,7 +184,7 @@ def resolve(raw: Any, target: FieldSpec, scope: Scope, aggregate_types: dict[str
                 "an operand is a literal or a mapping with one key: "
                 + ", ".join((*REF_KEYS, *ARITHMETIC))
             )
-        (key, inner), = raw.items()
+        ((key, inner),) = raw.items()
         if key == "param":
             if inner not in scope.params:
                 known = ", ".join(sorted(scope.params)) or "(none declared)"
@@ -182,23 +194,27 @@ def resolve(raw: Any, target: FieldSpec, scope: Scope, aggregate_types: dict[str
             return _ref(raw, target, scope, aggregate_types)
         if key in ARITHMETIC:
             return _arith(key, inner, target, scope, aggregate_types)
-        raise OperandError(f"unknown operand key '{key}'; expected one of: "
-                           + ", ".join((*REF_KEYS, *ARITHMETIC)))
+        raise OperandError(
+            f"unknown operand key '{key}'; expected one of: " + ", ".join((*REF_KEYS, *ARITHMETIC))
+        )
     if isinstance(raw, list):
         raise OperandError("a list is allowed only with the operators 'in' and 'not_in'")
     return literal(target, raw)
 
 
-def _arith(op: str, inner: Any, target: FieldSpec, scope: Scope,
-           aggregate_types: dict[str, FieldSpec]) -> Arith:
+def _arith(
+    op: str, inner: Any, target: FieldSpec, scope: Scope, aggregate_types: dict[str, FieldSpec]
+) -> Arith | Const:
     if target.type not in (FieldType.NUMBER, FieldType.MONEY):
         raise OperandError(f"arithmetic needs a numeric field, '{target.name}' is {target.type}")
     if not isinstance(inner, list) or len(inner) != 2:
         raise OperandError(f"'{op}' takes a list of two operands: [a field, a number or parameter]")
     left = resolve(inner[0], target, scope, aggregate_types)
     if isinstance(left, Arith):
-        raise OperandError(f"the first operand of '{op}' cannot be arithmetic: the engine silently "
-                           "never fires on nested arithmetic")
+        raise OperandError(
+            f"the first operand of '{op}' cannot be arithmetic: the engine silently "
+            "never fires on nested arithmetic"
+        )
     factor = op in ("mul", "div")
     unit_spec = FieldSpec(target.name, FieldType.NUMBER, target.title) if factor else target
     right = resolve(inner[1], unit_spec, scope, aggregate_types)

@@ -37,48 +37,99 @@ class Unit:
     name: str
     dimension: str
     base: str
-    factor: Decimal
+    multiply: Decimal
+    divide: Decimal = Decimal(1)
+
+    def to_base(self, number: Decimal) -> Decimal:
+        """Convert to the base unit, multiplying before dividing to stay exact where possible."""
+        return number * self.multiply / self.divide
 
 
 def _units() -> dict[str, Unit]:
-    table: list[tuple[tuple[str, ...], str, str, Decimal]] = [
+    table: list[
+        tuple[tuple[str, ...], str, str, Decimal]
+        | tuple[tuple[str, ...], str, str, Decimal, Decimal]
+    ] = [
         (("TB", "T", "tb", "t"), "storage", "TB", Decimal(1)),
         (("PB", "P"), "storage", "TB", Decimal(1024)),
-        (("GB", "G"), "storage", "TB", Decimal(1) / Decimal(1024)),
+        (("GB", "G"), "storage", "TB", Decimal(1), Decimal(1024)),
         (("元",), "money", "元", Decimal(1)),
         (("次/天", "次/日", "次每天", "次每日"), "frequency", "次/天", Decimal(1)),
         (("次/小时", "次/时"), "frequency", "次/天", Decimal(24)),
-        (("次/周",), "frequency", "次/天", Decimal(1) / Decimal(7)),
+        (("次/周",), "frequency", "次/天", Decimal(1), Decimal(7)),
         (("小时", "h", "个小时"), "duration", "小时", Decimal(1)),
-        (("分钟", "min"), "duration", "小时", Decimal(1) / Decimal(60)),
-        (("秒", "s"), "duration", "小时", Decimal(1) / Decimal(3600)),
+        (("分钟", "min"), "duration", "小时", Decimal(1), Decimal(60)),
+        (("秒", "s"), "duration", "小时", Decimal(1), Decimal(3600)),
     ]
     units: dict[str, Unit] = {}
-    for names, dimension, base, factor in table:
+    for names, dimension, base, *factors in table:
         for name in names:
-            units[name] = Unit(name, dimension, base, factor)
+            units[name] = Unit(name, dimension, base, *factors)
     return units
 
 
 UNITS = _units()
 
 _OPERATORS: list[tuple[str, str]] = [
-    ("≥", ">="), (">=", ">="), ("＞=", ">="), ("不低于", ">="), ("不少于", ">="),
-    ("大于等于", ">="), ("大于或等于", ">="), ("至少", ">="),
-    ("≤", "<="), ("<=", "<="), ("＜=", "<="), ("不高于", "<="), ("不超过", "<="),
-    ("不多于", "<="), ("小于等于", "<="), ("小于或等于", "<="), ("控制在", "<="),
-    (">", ">"), ("＞", ">"), ("大于", ">"), ("高于", ">"), ("超过", ">"), ("多于", ">"),
-    ("<", "<"), ("＜", "<"), ("小于", "<"), ("低于", "<"), ("少于", "<"),
-    ("=", "="), ("＝", "="), ("等于", "="),
+    ("≥", ">="),
+    (">=", ">="),
+    ("＞=", ">="),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("大于等于", ">="),
+    ("大于或等于", ">="),
+    ("至少", ">="),
+    ("≤", "<="),
+    ("<=", "<="),
+    ("＜=", "<="),
+    ("不高于", "<="),
+    ("不超过", "<="),
+    ("不多于", "<="),
+    ("小于等于", "<="),
+    ("小于或等于", "<="),
+    ("控制在", "<="),
+    (">", ">"),
+    ("＞", ">"),
+    ("大于", ">"),
+    ("高于", ">"),
+    ("超过", ">"),
+    ("多于", ">"),
+    ("<", "<"),
+    ("＜", "<"),
+    ("小于", "<"),
+    ("低于", "<"),
+    ("少于", "<"),
+    ("=", "="),
+    ("＝", "="),
+    ("等于", "="),
 ]
-_SUFFIX_OPERATORS = [("以上", ">="), ("及以上", ">="), ("以下", "<="), ("及以下", "<="), ("以内", "<=")]
+_SUFFIX_OPERATORS = [
+    ("以上", ">="),
+    ("及以上", ">="),
+    ("以下", "<="),
+    ("及以下", "<="),
+    ("以内", "<="),
+]
 _MULTIPLIERS = {"千": Decimal(1000), "万": Decimal(10000), "亿": Decimal(100000000)}
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 _NUMBER = re.compile(r"^(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?P<rest>.*)$")
-_RANK = re.compile(r"^(?P<scope>全国|全省|全市|全区|省内|市内|国内)?(?:排名)?(?:前|第)"
-                   r"(?P<n>\d+|[一二两三四五六七八九十百]+)(?:名|位)?(?P<tail>.*)$")
+_RANK = re.compile(
+    r"^(?P<scope>全国|全省|全市|全区|省内|市内|国内)?(?:排名)?(?:前|第)"
+    r"(?P<n>\d+|[一二两三四五六七八九十百]+)(?:名|位)?(?P<tail>.*)$"
+)
 _DATE_FULL = re.compile(r"^(\d{4})[年\-/.](\d{1,2})[月\-/.](\d{1,2})日?(?:前|之前|以前)?$")
 _DATE_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月(?:底|末|份|)(?:前|之前|以前)?$")
 _DATE_YEAR = re.compile(r"^(\d{4})年(?:底|末|年底|年末)(?:前|之前|以前)?$")
@@ -159,7 +210,7 @@ def _parse_date(text: str) -> date | None:
 def _split_operator(text: str) -> tuple[str, str]:
     for word, op in _OPERATORS:
         if text.startswith(word):
-            return op, text[len(word):].strip()
+            return op, text[len(word) :].strip()
     for word, op in _SUFFIX_OPERATORS:
         if text.endswith(word):
             return op, text[: -len(word)].strip()
@@ -179,7 +230,9 @@ def parse_measure(raw: str) -> Measure:
         except KeyError:
             rank = 0
         if rank and not m["tail"].strip():
-            return Measure(raw, MeasureKind.RANK, "<=", Decimal(rank), "名", "rank", scope=m["scope"] or "")
+            return Measure(
+                raw, MeasureKind.RANK, "<=", Decimal(rank), "名", "rank", scope=m["scope"] or ""
+            )
     m = _NUMBER.match(body.replace(" ", ""))
     if not m:
         return Measure(raw, MeasureKind.QUALITATIVE, dimension="qualitative")
@@ -190,12 +243,14 @@ def parse_measure(raw: str) -> Measure:
     for word, factor in _MULTIPLIERS.items():
         if rest.startswith(word):
             number *= factor
-            rest = rest[len(word):]
+            rest = rest[len(word) :]
             break
     rest = rest.lstrip("余多").strip()
     unit = UNITS.get(rest)
     if unit is not None:
-        return Measure(raw, MeasureKind.QUANTITY, op, number * unit.factor, unit.base, unit.dimension)
+        return Measure(
+            raw, MeasureKind.QUANTITY, op, unit.to_base(number), unit.base, unit.dimension
+        )
     return Measure(raw, MeasureKind.QUANTITY, op, number, rest, f"count:{rest}")
 
 

@@ -1,5 +1,7 @@
-"""Group recommendations the way a report's 相关建议 are: one heading per group of
-categories, each recommendation naming the findings it answers."""
+"""Recommendations grouped the way a report's 相关建议 are.
+
+One heading per group of categories; each recommendation names the findings it answers.
+"""
 
 from __future__ import annotations
 
@@ -60,6 +62,9 @@ def recommend(findings: list[Finding], categories: Categories) -> list[Recommend
                 item.rules.append(finding.rule)
             item.findings.append(finding.number)
         if advice:
-            groups.append(RecommendationGroup(group.title, tidy(group.text), list(group.categories),
-                                              list(advice.values())))
+            groups.append(
+                RecommendationGroup(
+                    group.title, tidy(group.text), list(group.categories), list(advice.values())
+                )
+            )
     return groups

@@ -9,11 +9,19 @@ what rules compare, and they are computed exactly here rather than in the engine
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, computed_field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    computed_field,
+    field_validator,
+)
 
 from compliance.errors import Location
 from compliance.labels import (
@@ -87,7 +95,9 @@ class ProjectInfo(Record):
     year: int = Field(title="年度", ge=1990, le=2100)
     department: Text = Field(title="主管部门")
     implementing_unit: str | None = Field(None, title="实施单位")
-    evaluation_kind: Annotated[EvaluationKind, BeforeValidator(EvaluationKind.lookup)] = Field(title="评价类型")
+    evaluation_kind: Annotated[EvaluationKind, BeforeValidator(EvaluationKind.lookup)] = Field(
+        title="评价类型"
+    )
     budget: Money = Field(title="预算数（万元）")
     funds_arrived: Money | None = Field(None, title="到位资金（万元）")
     spent: Money = Field(title="支出数（万元）")
@@ -144,7 +154,9 @@ class SubProject(Record):
     department: str | None = Field(None, title="业务处室")
     name: Text = Field(title="子项目名称")
     content: str | None = Field(None, title="主要工作内容")
-    work_kind: Annotated[WorkKind, BeforeValidator(WorkKind.lookup)] | None = Field(None, title="工作类型")
+    work_kind: Annotated[WorkKind, BeforeValidator(WorkKind.lookup)] | None = Field(
+        None, title="工作类型"
+    )
     budget: Money = Field(title="预算（万元）")
     spent: Money = Field(title="支出（万元）")
     status: Annotated[Status, BeforeValidator(Status.lookup)] = Field(title="完成状态")
@@ -191,9 +203,13 @@ class Indicator(Record):
     score: Decimal | None = Field(None, title="得分", ge=0)
     deviation_reason: str | None = Field(None, title="偏差原因")
     evidence: str | None = Field(None, title="佐证材料")
-    work_kind: Annotated[WorkKind, BeforeValidator(WorkKind.lookup)] | None = Field(None, title="考核的工作类型")
+    work_kind: Annotated[WorkKind, BeforeValidator(WorkKind.lookup)] | None = Field(
+        None, title="考核的工作类型"
+    )
 
-    _blank = field_validator("actual", "deviation_reason", "evidence", mode="before")(_blank_to_none)
+    _blank = field_validator("actual", "deviation_reason", "evidence", mode="before")(
+        _blank_to_none
+    )
 
     @property
     def key(self) -> str:
@@ -292,7 +308,9 @@ class Acceptance(Record):
     sub_project: int | None = Field(None, title="子项目序号")
     date: dt.date | None = Field(None, title="验收日期")
     date_stated: bool | None = Field(
-        None, title="验收单填有日期", description="true when the form states a date not transcribed here"
+        None,
+        title="验收单填有日期",
+        description="true when the form states a date not transcribed here",
     )
     signed: bool | None = Field(None, title="已签字")
     sealed: bool | None = Field(None, title="已盖章")
@@ -365,7 +383,9 @@ class Adjustment(Record):
     label = "调整事项"
     code: Text = Field(title="编号")
     sub_project: int | None = Field(None, title="子项目序号")
-    what: Annotated[AdjustmentKind, BeforeValidator(AdjustmentKind.lookup)] = Field(title="调整类型")
+    what: Annotated[AdjustmentKind, BeforeValidator(AdjustmentKind.lookup)] = Field(
+        title="调整类型"
+    )
     description: Text = Field(title="调整内容")
     amount: Money | None = Field(None, title="涉及金额（万元）")
     approved: bool = Field(False, title="已履行审批")
@@ -435,7 +455,16 @@ class Statement(Record):
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (
-    ProjectInfo, SpendingArea, SubProject, Indicator, Document, Acceptance,
-    Payment, Approval, Adjustment, Survey, Statement,
+    ProjectInfo,
+    SpendingArea,
+    SubProject,
+    Indicator,
+    Document,
+    Acceptance,
+    Payment,
+    Approval,
+    Adjustment,
+    Survey,
+    Statement,
 )
 RECORD_KINDS: dict[str, type[Record]] = {t.kind: t for t in RECORD_TYPES}

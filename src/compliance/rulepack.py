@@ -24,14 +24,14 @@ from compliance.compiler import (
     compile_rule,
     match_conditions,
 )
-from compliance.errors import InputError, InputProblem, Location, did_you_mean, display_path
+from compliance.errors import InputError, InputProblem, Location, did_you_mean, display_path, dotted
 from compliance.facts import FieldType, schema
 from compliance.operands import OperandError, Scope, field_spec
 from compliance.records import RECORD_KINDS
 from compliance.rulespec import AggregateFn, AnyOf, Categories, Clause, Condition, Op, RuleSpec
 from compliance.source import PathKey, SourceDocument, read_yaml
 from compliance.templates import TemplateError, placeholders
-from compliance.validation import dotted, problems_from
+from compliance.validation import problems_from
 
 CATEGORIES_FILE = "categories.yaml"
 EXAMPLES_SUFFIX = ".examples.yaml"
@@ -77,13 +77,18 @@ class RulePack:
             rule_id, _, name = key.partition(".")
             rule = rules.get(rule_id)
             if rule is None or not name:
-                problems.append(_setting_problem(key, f"unknown rule '{rule_id}'; write RULE.param=value"))
+                problems.append(
+                    _setting_problem(key, f"unknown rule '{rule_id}'; write RULE.param=value")
+                )
                 continue
             param = rule.spec.params.get(name)
             if param is None:
                 known = ", ".join(rule.spec.params) or "(none)"
-                problems.append(_setting_problem(key, f"rule {rule_id} has no parameter '{name}'; "
-                                                      f"parameters: {known}"))
+                problems.append(
+                    _setting_problem(
+                        key, f"rule {rule_id} has no parameter '{name}'; parameters: {known}"
+                    )
+                )
                 continue
             try:
                 rule.params[name] = _coerce(raw, param.default, param.minimum, param.maximum)
@@ -121,7 +126,8 @@ def _coerce(raw: str, default: Any, minimum: Decimal | None, maximum: Decimal | 
 def rule_files(root: Path) -> list[Path]:
     """Rule files below ``root`` (examples and the categories file excluded)."""
     return sorted(
-        p for p in root.rglob("*.yaml")
+        p
+        for p in root.rglob("*.yaml")
         if not p.name.endswith(EXAMPLES_SUFFIX) and p.name != CATEGORIES_FILE
     )
 
@@ -144,8 +150,11 @@ class _Checker:
         if spec.id != stem:
             self.fail(("id",), f"rule id '{spec.id}' differs from its file name '{stem}.yaml'")
         if spec.category not in self.categories.ordered:
-            self.fail(("category",), f"unknown category '{spec.category}'; expected one of: "
-                                     + ", ".join(self.categories.ordered))
+            self.fail(
+                ("category",),
+                f"unknown category '{spec.category}'; expected one of: "
+                + ", ".join(self.categories.ordered),
+            )
         kinds_ok = self._kind(("subject",), spec.subject)
         for name, param in spec.params.items():
             self._param(name, param.default, param.minimum, param.maximum)
@@ -184,16 +193,25 @@ class _Checker:
     def _kind(self, path: PathKey, kind: str) -> bool:
         if kind not in RECORD_KINDS:
             hint = did_you_mean(kind, RECORD_KINDS)
-            self.fail(path, f"unknown record kind '{kind}'{hint}; expected one of: "
-                            f"{', '.join(RECORD_KINDS)}")
+            self.fail(
+                path,
+                f"unknown record kind '{kind}'{hint}; expected one of: {', '.join(RECORD_KINDS)}",
+            )
             return False
         return True
 
-    def _param(self, name: str, default: Any, minimum: Decimal | None, maximum: Decimal | None) -> None:
-        if isinstance(default, Decimal | int) and not isinstance(default, bool):
-            if minimum is not None and default < minimum or maximum is not None and default > maximum:
-                self.fail(("params", name, "default"), f"default {default} lies outside "
-                                                       f"[{minimum}, {maximum}]")
+    def _param(
+        self, name: str, default: Any, minimum: Decimal | None, maximum: Decimal | None
+    ) -> None:
+        if not isinstance(default, Decimal | int) or isinstance(default, bool):
+            return
+        if (minimum is not None and default < minimum) or (
+            maximum is not None and default > maximum
+        ):
+            self.fail(
+                ("params", name, "default"),
+                f"default {default} lies outside [{minimum}, {maximum}]",
+            )
 
     def _aggregate(self, name: str, agg: Any, kinds_ok: bool) -> None:
         path: PathKey = ("aggregates", name)
@@ -206,14 +224,19 @@ class _Checker:
                 else:
                     summed = field_spec(agg.of, agg.field)
                     if summed.type not in (FieldType.NUMBER, FieldType.MONEY):
-                        self.fail((*path, "field"), f"cannot sum '{agg.field}': it is {summed.type}")
+                        self.fail(
+                            (*path, "field"), f"cannot sum '{agg.field}': it is {summed.type}"
+                        )
             elif agg.field:
                 self.fail((*path, "field"), "a count takes no 'field'")
         except OperandError as exc:
             self.fail((*path, "field"), str(exc))
         if kinds_ok:
             for other, mine in agg.match.items():
-                for kind, name_, where in ((agg.of, other, "key"), (self.spec.subject, mine, "value")):
+                for kind, name_, where in (
+                    (agg.of, other, "key"),
+                    (self.spec.subject, mine, "value"),
+                ):
                     try:
                         field_spec(kind, name_)
                     except OperandError as exc:
@@ -223,8 +246,11 @@ class _Checker:
 
     def _aggregate_filter(self, path: PathKey, kind: str, cond: Condition) -> None:
         if cond.op not in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.PRESENT, Op.ABSENT):
-            self.fail((*path, "op"), "an aggregate's 'where' supports eq, ne, in, not_in, present, "
-                                     f"absent; got '{cond.op}'")
+            self.fail(
+                (*path, "op"),
+                "an aggregate's 'where' supports eq, ne, in, not_in, present, "
+                f"absent; got '{cond.op}'",
+            )
             return
         scope = Scope(kind, kind, frozenset(), {})
         if isinstance(cond.value, dict):
@@ -241,17 +267,23 @@ class _Checker:
         except OperandError:
             return {}
 
-    def _clauses(self, path: PathKey, items: Iterable[Clause], scope: Scope, agg_types: dict[str, Any]) -> None:
+    def _clauses(
+        self, path: PathKey, items: Iterable[Clause], scope: Scope, agg_types: dict[str, Any]
+    ) -> None:
         for index, item in enumerate(items):
             conditions = item.any if isinstance(item, AnyOf) else [item]
             for sub, cond in enumerate(conditions):
-                where: PathKey = (*path, index, "any", sub) if isinstance(item, AnyOf) else (*path, index)
+                where: PathKey = (
+                    (*path, index, "any", sub) if isinstance(item, AnyOf) else (*path, index)
+                )
                 try:
                     name = aggregate_of(cond)
                     if name is not None:
                         if isinstance(item, AnyOf) or not scope.in_subject:
-                            raise OperandError("a condition on an aggregate must stand on its own "
-                                               "in the rule's 'when'")
+                            raise OperandError(
+                                "a condition on an aggregate must stand on its own "
+                                "in the rule's 'when'"
+                            )
                         scope_here = aggregate_scope(self.spec, name, scope.params)
                         clause(cond, scope_here, agg_types)
                         continue
@@ -278,11 +310,17 @@ class _Checker:
                 or (head in joins and tail in set(field_names(self._join_kind(head))))
             )
             if not ok:
-                allowed = sorted(fields | {"subject"}) + [f"params.{p}" for p in spec.params] + [
-                    f"aggregates.{a}" for a in spec.aggregates] + [f"{j}.<field>" for j in sorted(joins)]
+                allowed = (
+                    sorted(fields | {"subject"})
+                    + [f"params.{p}" for p in spec.params]
+                    + [f"aggregates.{a}" for a in spec.aggregates]
+                    + [f"{j}.<field>" for j in sorted(joins)]
+                )
                 hint = did_you_mean(name, allowed)
-                self.fail((key,), f"placeholder '{{{name}}}' names nothing{hint}; "
-                                  f"allowed: {', '.join(allowed)}")
+                self.fail(
+                    (key,),
+                    f"placeholder '{{{name}}}' names nothing{hint}; allowed: {', '.join(allowed)}",
+                )
 
     def _join_kind(self, name: str) -> str:
         for related in self.spec.join:
@@ -299,8 +337,11 @@ def field_names(kind: str) -> list[str]:
 def _load_categories(root: Path) -> tuple[Categories | None, list[InputProblem]]:
     path = root / CATEGORIES_FILE
     if not path.is_file():
-        return None, [InputProblem(Location(display_path(path)), "",
-                                   "missing: it lists the categories in report order")]
+        return None, [
+            InputProblem(
+                Location(display_path(path)), "", "missing: it lists the categories in report order"
+            )
+        ]
     try:
         doc = read_yaml(path)
     except InputError as exc:
@@ -311,7 +352,9 @@ def _load_categories(root: Path) -> tuple[Categories | None, list[InputProblem]]
         return None, [*doc.problems, *problems_from(exc, Categories, doc.locate)]
 
 
-def _iter_specs(files: list[Path], categories: Categories | None) -> Iterator[tuple[RuleSpec | None, SourceDocument | None, list[InputProblem]]]:
+def _iter_specs(
+    files: list[Path], categories: Categories | None
+) -> Iterator[tuple[RuleSpec | None, SourceDocument | None, list[InputProblem]]]:
     for path in files:
         try:
             doc = read_yaml(path)
@@ -334,7 +377,9 @@ def load_pack(root: Path = DEFAULT_RULES) -> RulePack:
     categories, problems = _load_categories(root)
     files = rule_files(root)
     if not files:
-        problems.append(InputProblem(Location(display_path(root)), "", "no rule files (*.yaml) found"))
+        problems.append(
+            InputProblem(Location(display_path(root)), "", "no rule files (*.yaml) found")
+        )
     rules: list[Rule] = []
     docs: dict[str, SourceDocument] = {}
     seen: dict[str, str] = {}
@@ -343,8 +388,13 @@ def load_pack(root: Path = DEFAULT_RULES) -> RulePack:
         if spec is None or doc is None or found:
             continue
         if spec.id in seen:
-            problems.append(InputProblem(doc.locate(("id",)), "id",
-                                         f"duplicate rule id '{spec.id}' (also in {seen[spec.id]})"))
+            problems.append(
+                InputProblem(
+                    doc.locate(("id",)),
+                    "id",
+                    f"duplicate rule id '{spec.id}' (also in {seen[spec.id]})",
+                )
+            )
             continue
         seen[spec.id] = doc.file
         docs[spec.id] = doc

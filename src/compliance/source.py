@@ -66,7 +66,11 @@ def _mark(file: str, node: yaml.Node) -> Location:
 
 
 def _index(
-    file: str, node: yaml.Node, path: PathKey, out: dict[PathKey, Location], problems: list[InputProblem]
+    file: str,
+    node: yaml.Node,
+    path: PathKey,
+    out: dict[PathKey, Location],
+    problems: list[InputProblem],
 ) -> None:
     out[path] = _mark(file, node)
     if isinstance(node, yaml.MappingNode):

@@ -111,13 +111,23 @@ def load_examples(path: Path) -> list[Example]:
     problems = list(doc.problems)
     stem = path.name.removesuffix(EXAMPLES_SUFFIX)
     if parsed.rule != stem:
-        problems.append(InputProblem(doc.locate(("rule",)), "rule",
-                                     f"examples for '{parsed.rule}' stand in {path.name}; "
-                                     f"expected {parsed.rule}{EXAMPLES_SUFFIX}"))
+        problems.append(
+            InputProblem(
+                doc.locate(("rule",)),
+                "rule",
+                f"examples for '{parsed.rule}' stand in {path.name}; "
+                f"expected {parsed.rule}{EXAMPLES_SUFFIX}",
+            )
+        )
     for section in parsed.base:
         if section not in SECTIONS:
-            problems.append(InputProblem(doc.locate(("base", section)), f"base.{section}",
-                                         f"unknown section '{section}'; allowed: {', '.join(SECTIONS)}"))
+            problems.append(
+                InputProblem(
+                    doc.locate(("base", section)),
+                    f"base.{section}",
+                    f"unknown section '{section}'; allowed: {', '.join(SECTIONS)}",
+                )
+            )
     if problems:
         raise InputError(problems)
     return [
@@ -132,8 +142,10 @@ def run_example(pack: RulePack, example: Example) -> Outcome:
     if not rules:
         return Outcome(example, False, detail=f"no rule '{example.rule}' in the pack")
     single = RulePack(pack.root, rules, pack.categories, pack.files)
-    settings = {f"{example.rule}.{k}": str(v).lower() if isinstance(v, bool) else str(v)
-                for k, v in example.spec.params.items()}
+    settings = {
+        f"{example.rule}.{k}": str(v).lower() if isinstance(v, bool) else str(v)
+        for k, v in example.spec.params.items()
+    }
     try:
         single = single.with_overrides(settings)
         project = build_project(example.data, example.locate, f"{example.doc.file}#{example.name}")
@@ -150,7 +162,11 @@ def run_example(pack: RulePack, example: Example) -> Outcome:
         problems.append("expected the rule to fire; it stayed silent")
     if spec.expect is Expect.SILENT and fired:
         problems.append(f"expected silence; the rule fired on {', '.join(fired)}: {messages[0]}")
-    if spec.subjects is not None and spec.expect is Expect.FIRE and sorted(fired) != sorted(spec.subjects):
+    if (
+        spec.subjects is not None
+        and spec.expect is Expect.FIRE
+        and sorted(fired) != sorted(spec.subjects)
+    ):
         problems.append(f"expected findings on {sorted(spec.subjects)}, got {sorted(fired)}")
     for text in spec.message_contains:
         if not any(text in m for m in messages):

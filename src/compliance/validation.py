@@ -44,7 +44,9 @@ def _annotation_at(model: type[BaseModel], loc: Sequence[str | int]) -> Any:
     for part in loc:
         if isinstance(part, int):
             continue
-        models = [t for t in _inner_types(current) if isinstance(t, type) and issubclass(t, BaseModel)]
+        models = [
+            t for t in _inner_types(current) if isinstance(t, type) and issubclass(t, BaseModel)
+        ]
         if not models or part not in models[0].model_fields:
             return None
         current = models[0].model_fields[part].annotation
@@ -80,8 +82,16 @@ def _message(model: type[BaseModel], error: ErrorDetails) -> str:
         if enum is not None and issubclass(enum, Labeled):
             return f"{_shown(value)} is not allowed; expected one of: {enum.choices()}"
         return f"{_shown(value)} is not allowed; expected one of: {ctx.get('expected', '')}"
-    if kind in {"decimal_parsing", "decimal_type", "int_parsing", "int_type", "float_parsing",
-                "int_from_float", "float_type", "finite_number"}:
+    if kind in {
+        "decimal_parsing",
+        "decimal_type",
+        "int_parsing",
+        "int_type",
+        "float_parsing",
+        "int_from_float",
+        "float_type",
+        "finite_number",
+    }:
         return f"expected a number, got {_shown(value)}"
     if kind in {"bool_parsing", "bool_type"}:
         return f"expected true or false, got {_shown(value)}"
@@ -95,8 +105,12 @@ def _message(model: type[BaseModel], error: ErrorDetails) -> str:
         return "must not be empty"
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
         bound = next(iter(ctx.values()), "")
-        word = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤",
-                "less_than": "<"}[kind]
+        word = {
+            "greater_than_equal": "≥",
+            "greater_than": ">",
+            "less_than_equal": "≤",
+            "less_than": "<",
+        }[kind]
         return f"must be {word} {bound}, got {_shown(value)}"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         return f"expected a mapping of fields, got {_shown(value)}"
@@ -110,13 +124,20 @@ def _message(model: type[BaseModel], error: ErrorDetails) -> str:
 
 
 def problems_from(
-    error: ValidationError, model: type[BaseModel], locate: Locator, prefix: tuple[str | int, ...] = ()
+    error: ValidationError,
+    model: type[BaseModel],
+    locate: Locator,
+    prefix: tuple[str | int, ...] = (),
 ) -> list[InputProblem]:
     """Rewrite every error of ``error`` with its source position."""
     problems = []
     for detail in error.errors(include_url=False):
-        loc = tuple(p for p in detail["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        loc = tuple(p for p in loc if p != "[key]" and not (isinstance(p, str) and p.startswith("~")))
+        loc = tuple(
+            p for p in detail["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+        )
+        loc = tuple(
+            p for p in loc if p != "[key]" and not (isinstance(p, str) and p.startswith("~"))
+        )
         full = (*prefix, *loc)
         problems.append(InputProblem(locate(full), dotted(full), _message(model, detail)))
     return problems

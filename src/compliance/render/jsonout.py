@@ -13,8 +13,12 @@ def _project(result: ProjectResult) -> dict[str, Any]:
     info = result.project.info if result.project else None
     return {
         "origin": result.origin,
-        "project": None if info is None else {
-            "name": info.name, "year": info.year, "department": info.department,
+        "project": None
+        if info is None
+        else {
+            "name": info.name,
+            "year": info.year,
+            "department": info.department,
             "evaluation_kind": info.evaluation_kind.value,
         },
         "findings": [f.as_dict() for f in result.findings],
@@ -23,7 +27,8 @@ def _project(result: ProjectResult) -> dict[str, Any]:
         "errors": [
             {"location": p.location.as_dict(), "path": p.path, "message": p.message}
             for p in result.problems
-        ] + [{"location": None, "path": "", "message": e} for e in result.errors],
+        ]
+        + [{"location": None, "path": "", "message": e} for e in result.errors],
     }
 
 

@@ -12,7 +12,10 @@ def _cell(text: str) -> str:
 
 def _project(result: ProjectResult) -> list[str]:
     info = result.project.info if result.project else None
-    lines = [f"## {info.name}（{info.year}年，{info.department}）" if info else f"## {result.origin}", ""]
+    lines = [
+        f"## {info.name}（{info.year}年，{info.department}）" if info else f"## {result.origin}",
+        "",
+    ]
     lines.append(f"记录：`{result.origin}`")
     lines.append("")
     if result.problems:
@@ -54,5 +57,7 @@ def render_markdown(run: CheckRun) -> str:
     for result in run.results:
         lines.extend(_project(result))
     total = sum(len(r.findings) for r in run.results)
-    lines.append(f"共检查 {len(run.results)} 个项目，规则 {len(run.pack.rules)} 条，发现问题 {total} 项。")
+    lines.append(
+        f"共检查 {len(run.results)} 个项目，规则 {len(run.pack.rules)} 条，发现问题 {total} 项。"
+    )
     return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,1 @@
+from tests.bdd.steps import *  # noqa: F403  (the shared step library)

@@ -1,0 +1,120 @@
+"""The command line as a user meets it: formats, exit codes, overrides."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from compliance.cli import main
+from tests.conftest import ROOT
+
+SEED = "cases/qingdao-egov-2020"
+FINDING_KEYS = {
+    "rule",
+    "category",
+    "severity",
+    "framework",
+    "subject",
+    "message",
+    "evidence",
+    "location",
+    "references",
+    "recommendation",
+}
+
+
+@pytest.fixture(autouse=True)
+def _from_project_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", SEED, "--format", "json")
+    assert code == 1 and err == ""
+    data = json.loads(out)
+    [project] = data["projects"]
+    assert project["findings"]
+    for finding in project["findings"]:
+        assert set(finding) >= FINDING_KEYS
+        assert finding["evidence"]
+        assert finding["location"]["file"].startswith(SEED)
+    assert project["recommendations"]
+    assert project["summary"]["findings"] == len(project["findings"])
+    assert data["summary"]["findings"] == len(project["findings"])
+
+
+def test_json_quotes_the_cloud_storage_deviation(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "check", SEED, "--format", "json")
+    findings = json.loads(out)["projects"][0]["findings"]
+    [storage] = [f for f in findings if f["rule"] == "TG01" and f["subject"]["key"] == "I03"]
+    assert storage["evidence"]["target"] == "≥600T"
+    assert storage["evidence"]["actual"] == "772T"
+    assert storage["evidence"]["deviation_pct"] == "28.67"
+    assert "超出28.67%" in storage["message"]
+
+
+def test_text_output_is_grouped_like_a_report(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "check", SEED)
+    assert out.index("（一）项目立项类") < out.index("（二）绩效目标类") < out.index("相关建议")
+    assert "[PA01 高] 立项前未开展可行性研究" in out
+
+
+def test_markdown_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", SEED, "--format", "markdown")
+    assert code == 1
+    assert out.startswith("# 绩效评价合规检查结果")
+    assert "### 相关建议" in out
+
+
+def test_override_changes_the_outcome(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "check", SEED, "--format", "json", "--set", "TG01.tolerance_pct=30")
+    findings = json.loads(out)["projects"][0]["findings"]
+    assert [f["subject"]["key"] for f in findings if f["rule"] == "TG01"] == ["I02"]
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("low", 1), ("high", 1), ("info", 1), ("none", 0)])
+def test_fail_on_sets_the_exit_code(
+    capsys: pytest.CaptureFixture[str], fail_on: str, code: int
+) -> None:
+    assert run(capsys, "check", SEED, "--fail-on", fail_on)[0] == code
+
+
+def test_clean_project_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", "tests/data/clean_project.yaml")
+    assert (code, err) == (0, "")
+    assert "主要问题：未发现问题" in out
+
+
+def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out" / "report.json"
+    code, out, _ = run(capsys, "check", SEED, "--format", "json", "-o", str(target))
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["projects"]
+
+
+def test_usage_error_exits_two() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["check", SEED, "--format", "pdf"])
+    assert exc.value.code == 2
+
+
+def test_help_explains_each_option() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "compliance", "check", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    for option in ("--format", "--rules", "--set", "--fail-on", "exit codes"):
+        assert option in result.stdout
