@@ -10,8 +10,8 @@ from compliance.numeric import bound_to_engine, money_to_engine, to_engine
 GO = {"go": {"kind": "$check"}}
 
 
-def rule(condition: dict[str, object]) -> dict[str, object]:
-    return {"all": [GO, {"subj": {"$and": [{"kind": "x"}, condition]}}]}
+def rule(condition: dict[str, object]) -> list[dict[str, object]]:
+    return [{"all": [GO, {"subj": {"$and": [{"kind": "x"}, condition]}}]}]
 
 
 def test_thousands_of_projects_stay_under_the_session_cap() -> None:

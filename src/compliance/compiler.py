@@ -9,12 +9,15 @@ patterns of absent records. Ties at a boundary are settled by
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from compliance.facts import FieldSpec, FieldType
 from compliance.numeric import EPSILON, RELATIVE_NUDGE, bound_to_engine
 from compliance.operands import (
+    CROSS_FACT_ARITHMETIC,
+    CROSS_FACT_COMPARISON,
     OWN,
     SUBJECT,
     Arith,
@@ -31,6 +34,10 @@ from compliance.operands import (
 from compliance.records import RECORD_KINDS
 from compliance.rulespec import AggregateFn, AnyOf, Clause, Condition, Op, Related, RuleSpec
 
+Dnf = list[list[Any]]
+"""Alternatives (OR) of conjunctions (AND) of plain engine comparisons."""
+
+MAX_VARIANTS = 64
 SENTINEL_KIND = "$check"
 AGGREGATE_KIND = "$aggregate"
 GO = "go"
@@ -47,7 +54,9 @@ def aggregate_types(spec: RuleSpec) -> dict[str, FieldSpec]:
     """The type of each aggregate's value: a sum keeps its field's type."""
     types: dict[str, FieldSpec] = {}
     for name, agg in spec.aggregates.items():
-        if agg.fn is AggregateFn.SUM and agg.field:
+        if agg.fn is AggregateFn.LIST:
+            types[name] = FieldSpec(name, FieldType.TEXT, name)
+        elif agg.fn is AggregateFn.SUM and agg.field and not agg.share_of:
             summed = field_spec(agg.of, agg.field)
             types[name] = FieldSpec(name, summed.type, name)
         else:
@@ -92,33 +101,31 @@ def _bound(operand: Operand, delta: Decimal, nudge: int) -> Any:
     return {_ENGINE_OPS[operand.op]: {"$l": _ref_json(operand.left), "$r": factor}}
 
 
-def _compare(name: str, op: Op, operand: Operand, tolerance: Decimal) -> Any:
+def _compare(name: str, op: Op, operand: Operand, tolerance: Decimal) -> Dnf:
     exact = _exact(operand, Decimal(0)) and tolerance == 0
     if op is Op.GT:
-        return {"$gt": {name: _bound(operand, Decimal(0), +1)}}
+        return [[{"$gt": {name: _bound(operand, Decimal(0), +1)}}]]
     if op is Op.GE:
-        return {"$gte": {name: _bound(operand, Decimal(0), -1)}}
+        return [[{"$gte": {name: _bound(operand, Decimal(0), -1)}}]]
     if op is Op.LT:
-        return {"$lt": {name: _bound(operand, Decimal(0), -1)}}
+        return [[{"$lt": {name: _bound(operand, Decimal(0), -1)}}]]
     if op is Op.LE:
-        return {"$lte": {name: _bound(operand, Decimal(0), +1)}}
+        return [[{"$lte": {name: _bound(operand, Decimal(0), +1)}}]]
     if op is Op.EQ:
         if exact:
-            return {name: _bound(operand, Decimal(0), 0)}
-        return {
-            "$and": [
+            return [[{name: _bound(operand, Decimal(0), 0)}]]
+        return [
+            [
                 {"$gte": {name: _bound(operand, -tolerance, -1)}},
                 {"$lte": {name: _bound(operand, tolerance, +1)}},
             ]
-        }
-    if exact:
-        return {"$neq": {name: _bound(operand, Decimal(0), 0)}}
-    return {
-        "$or": [
-            {"$gt": {name: _bound(operand, tolerance, +1)}},
-            {"$lt": {name: _bound(operand, -tolerance, -1)}},
         ]
-    }
+    if exact:
+        return [[{"$neq": {name: _bound(operand, Decimal(0), 0)}}]]
+    return [
+        [{"$gt": {name: _bound(operand, tolerance, +1)}}],
+        [{"$lt": {name: _bound(operand, -tolerance, -1)}}],
+    ]
 
 
 AGGREGATE_FIELD = "aggregates."
@@ -165,14 +172,14 @@ def operator(cond: Condition) -> Op:
         ) from None
 
 
-def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) -> Any:
+def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) -> Dnf:
     """Compile one condition; raise :class:`OperandError` when it cannot run."""
     op = operator(cond)
     name, spec = _own_spec(cond, scope, agg_types)
     if op in (Op.PRESENT, Op.ABSENT):
         if cond.value is not None:
             raise OperandError(f"'{op}' takes no value", "value")
-        return {"$ex" if op is Op.PRESENT else "$nex": {name: 1}}
+        return [[{"$ex" if op is Op.PRESENT else "$nex": {name: 1}}]]
     if cond.value is None:
         raise OperandError(f"'{op}' needs a value", "value")
     if op in (Op.IN, Op.NOT_IN):
@@ -183,8 +190,8 @@ def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) ->
         except OperandError as exc:
             raise OperandError(str(exc), "value") from None
         if op is Op.IN:
-            return {"$or": [{name: v} for v in values]}
-        return {"$and": [{"$neq": {name: v}} for v in values]}
+            return [[{name: v}] for v in values]
+        return [[{"$neq": {name: v}} for v in values]]
     if op in (Op.GT, Op.GE, Op.LT, Op.LE) and not spec.type.ordered:
         raise OperandError(
             f"'{op}' needs a number, money or date field; '{cond.field}' is {spec.type}", "op"
@@ -193,6 +200,8 @@ def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) ->
         operand = resolve(cond.value, spec, scope, agg_types)
     except OperandError as exc:
         raise OperandError(str(exc), exc.part or "value") from None
+    if isinstance(operand, Ref) and operand.pattern != OWN and op is not Op.EQ:
+        raise OperandError(CROSS_FACT_COMPARISON, "op")
     if isinstance(operand, Arith) and spec.type is FieldType.DATE:
         raise OperandError("arithmetic on dates is not supported", "value")
     tolerance = Decimal(0)
@@ -212,17 +221,33 @@ def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) ->
                 "'tolerance' must be a non-negative number or parameter", "tolerance"
             )
         tolerance = tol.value
+        if tolerance and isinstance(operand, Ref) and operand.pattern != OWN:
+            raise OperandError(CROSS_FACT_ARITHMETIC, "tolerance")
     return _compare(name, op, operand, tolerance)
 
 
-def clause(item: Clause, scope: Scope, agg_types: dict[str, FieldSpec]) -> Any:
-    """Compile a condition or an ``any`` group."""
+def clause(item: Clause, scope: Scope, agg_types: dict[str, FieldSpec]) -> Dnf:
+    """Compile a condition or an ``any`` group (the union of its alternatives)."""
     if isinstance(item, AnyOf):
-        return {"$or": [condition(c, scope, agg_types) for c in item.any]}
+        return [alt for c in item.any for alt in condition(c, scope, agg_types)]
     return condition(item, scope, agg_types)
 
 
-def match_conditions(related: Related, subject_kind: str) -> list[Any]:
+def conjoin(parts: Iterable[Dnf]) -> Dnf:
+    """AND of DNFs: every combination of one alternative from each part."""
+    result: Dnf = [[]]
+    for part in parts:
+        result = [mine + theirs for mine in result for theirs in part]
+        if len(result) > MAX_VARIANTS:
+            raise OperandError(
+                f"the rule expands to more than {MAX_VARIANTS} alternatives; "
+                "split it into several rules",
+                "any",
+            )
+    return result
+
+
+def match_conditions(related: Related, subject_kind: str) -> list[dict[str, Any]]:
     """``other.field == subject.field`` for every pair of ``match``."""
     out = []
     for other_field, subject_field in related.match.items():
@@ -236,34 +261,75 @@ def match_conditions(related: Related, subject_kind: str) -> list[Any]:
     return out
 
 
-def _all(conditions: list[Any]) -> Any:
+def _pattern(conditions: list[dict[str, Any]]) -> dict[str, Any]:
     return conditions[0] if len(conditions) == 1 else {"$and": conditions}
 
 
-def compile_rule(spec: RuleSpec, params: dict[str, Any]) -> dict[str, Any]:
-    """The durable-rules definition of one rule (without its action)."""
+def _tag(pattern: str, dnf: Dnf) -> Dnf:
+    return [[(pattern, atom) for atom in alternative] for alternative in dnf]
+
+
+def when_clause(
+    item: Clause, spec: RuleSpec, params: dict[str, Any], agg_types: dict[str, FieldSpec]
+) -> Dnf:
+    """A clause of the rule's ``when``, each comparison tagged with the pattern it belongs to.
+
+    Conditions on ``aggregates.X`` go to that aggregate's pattern, the others to the subject.
+    """
+    scope = Scope(spec.subject, spec.subject, frozenset(spec.aggregates), params)
+    conditions = item.any if isinstance(item, AnyOf) else [item]
+    tagged: Dnf = []
+    for cond in conditions:
+        name = aggregate_of(cond)
+        if name is None:
+            tagged.extend(_tag(SUBJECT, condition(cond, scope, agg_types)))
+        else:
+            own = aggregate_scope(spec, name, params)
+            tagged.extend(_tag(aggregate_pattern(name), condition(cond, own, agg_types)))
+    return tagged
+
+
+def compile_rule(spec: RuleSpec, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The durable-rules definitions of one rule (without actions): one per alternative.
+
+    Measured on durable-rules 2.0.28: within a pattern that reads another fact's
+    field, ``$or`` and nested ``$and`` are mis-evaluated (alternatives after the
+    first never match; a nested ``$and`` beside an ``$or`` matches too much). So
+    every pattern here is a flat ``$and`` of plain comparisons, and a rule with
+    alternatives becomes several engine rules whose matches are merged.
+    """
     if spec.subject not in RECORD_KINDS:
         raise OperandError(f"unknown record kind '{spec.subject}'")
     agg_types = aggregate_types(spec)
-    scope = Scope(spec.subject, spec.subject, frozenset(spec.aggregates), params)
-    patterns: list[dict[str, Any]] = [{GO: {"kind": SENTINEL_KIND}}]
-    subject: list[Any] = [{"kind": spec.subject}]
-    on_aggregates = [c for c in spec.when if isinstance(c, Condition) and aggregate_of(c)]
+    fixed: dict[str, list[dict[str, Any]]] = {}
     for name in spec.aggregates:
-        pattern = aggregate_pattern(name)
-        body = [{"kind": AGGREGATE_KIND}, {"rule": spec.id}, {"name": name}]
-        own = aggregate_scope(spec, name, params)
-        body.extend(condition(c, own, agg_types) for c in on_aggregates if aggregate_of(c) == name)
-        patterns.append({pattern: _all(body)})
-        subject.append({"key": {pattern: "subject"}})
-    subject.extend(clause(c, scope, agg_types) for c in spec.when if c not in on_aggregates)
-    patterns.append({SUBJECT: _all(subject)})
-    for index, related in enumerate([*spec.join, *spec.absent]):
+        fixed[aggregate_pattern(name)] = [
+            {"kind": AGGREGATE_KIND},
+            {"rule": spec.id},
+            {"name": name},
+        ]
+    fixed[SUBJECT] = [{"kind": spec.subject}]
+    fixed[SUBJECT].extend({"key": {aggregate_pattern(n): "subject"}} for n in spec.aggregates)
+    parts = [when_clause(c, spec, params, agg_types) for c in spec.when]
+    for index, related in enumerate(spec.join):
+        name = join_pattern(related.as_ or f"r{index}")
         inner = Scope(related.kind, spec.subject, frozenset(), params, in_subject=False)
-        body = [{"kind": related.kind}, *match_conditions(related, spec.subject)]
-        body.extend(clause(c, inner, agg_types) for c in related.when)
-        if index < len(spec.join):
-            patterns.append({join_pattern(related.as_ or f"r{index}"): _all(body)})
-        else:
-            patterns.append({f"n{index}$not": _all(body)})
-    return {"all": patterns}
+        fixed[name] = [{"kind": related.kind}, *match_conditions(related, spec.subject)]
+        parts.extend(_tag(name, clause(c, inner, agg_types)) for c in related.when)
+    negations: list[dict[str, Any]] = []
+    for index, related in enumerate(spec.absent):
+        inner = Scope(related.kind, spec.subject, frozenset(), params, in_subject=False)
+        base = [{"kind": related.kind}, *match_conditions(related, spec.subject)]
+        # "no record matching A or B" is "none matching A" and "none matching B".
+        alternatives = conjoin(clause(c, inner, agg_types) for c in related.when)
+        for number, alternative in enumerate(alternatives):
+            negations.append({f"n{index}_{number}$not": _pattern([*base, *alternative])})
+    definitions = []
+    for variant in conjoin(parts):
+        patterns: list[dict[str, Any]] = [{GO: {"kind": SENTINEL_KIND}}]
+        for name, conditions in fixed.items():
+            extra = [atom for pattern, atom in variant if pattern == name]
+            patterns.append({name: _pattern([*conditions, *extra])})
+        patterns.extend(negations)
+        definitions.append({"all": patterns})
+    return definitions

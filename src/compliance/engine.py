@@ -13,13 +13,15 @@
   after every project and reported.
 - A definition the engine rejects is isolated rule by rule so that the other
   rules still run.
+- A rule arrives as several variants (see :func:`compliance.compiler.compile_rule`);
+  each is registered as ``ID_vN`` and all report their matches under ``ID``.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +59,7 @@ class RunResult:
 class Engine:
     """A compiled rule pack registered as one ruleset."""
 
-    def __init__(self, definitions: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(self, definitions: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         self.rejected: dict[str, str] = {}
         self._host = _SyncHost()
         self._name = f"compliance_{next(_names)}"
@@ -86,17 +88,21 @@ class Engine:
     def _mark_done(self, c: Any) -> None:
         self._done.append(True)
 
-    def _ruleset(self, definitions: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    def _ruleset(self, definitions: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
         rules: dict[str, Any] = {}
-        for rule_id, definition in definitions.items():
-            rules[rule_id] = {**copy.deepcopy(dict(definition)), "run": self._action(rule_id)}
+        for rule_id, variants in definitions.items():
+            action = self._action(rule_id)
+            for number, definition in enumerate(variants):
+                rules[f"{rule_id}_v{number}"] = {**copy.deepcopy(dict(definition)), "run": action}
         rules[DONE_RULE] = {"all": [{GO: {"kind": SENTINEL_KIND}}], "run": self._mark_done}
         return rules
 
-    def _register(self, definitions: Mapping[str, Mapping[str, Any]]) -> None:
+    def _register(self, definitions: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
         self._host.register_rulesets({self._name: self._ruleset(definitions)})
 
-    def _isolate(self, definitions: Mapping[str, Mapping[str, Any]], reason: str) -> dict[str, str]:
+    def _isolate(
+        self, definitions: Mapping[str, Sequence[Mapping[str, Any]]], reason: str
+    ) -> dict[str, str]:
         rejected = {}
         for rule_id, definition in definitions.items():
             probe = _SyncHost()

@@ -129,6 +129,15 @@ def _operand_fields(value: Any) -> list[str]:
     return []
 
 
+def _literal_label(spec: FieldSpec | None, value: Any) -> str:
+    if spec is not None and spec.enum is not None:
+        value = spec.enum.lookup(value)
+    return display(spec, value)
+
+
+_OP_WORDS = {"eq": "为", "ne": "不为", "gt": "大于", "ge": "不小于", "lt": "小于", "le": "不大于"}
+
+
 def _describe_absent(related: Related) -> str:
     parts = []
     fields = schema(related.kind)
@@ -136,11 +145,15 @@ def _describe_absent(related: Related) -> str:
         spec = fields.get(cond.field)
         label = spec.title if spec else cond.field
         value = cond.value
-        if spec is not None and spec.enum is not None and not isinstance(value, list | dict):
-            found = spec.enum.lookup(value)
-            value = getattr(found, "label", value)
-        shown = display(spec, value) if not isinstance(value, list | dict) else str(value)
-        parts.append(f"{label}={shown}" if cond.op == "eq" else f"{label} {cond.op} {shown}")
+        if isinstance(value, list):
+            shown = "、".join(_literal_label(spec, v) for v in value)
+            parts.append(f"{label}为{shown}之一" if cond.op == "in" else f"{label}不为{shown}")
+        elif isinstance(value, dict):
+            parts.append(f"{label} {cond.op} {value}")
+        elif cond.op in ("present", "absent"):
+            parts.append(f"{label}{'已填' if cond.op == 'present' else '未填'}")
+        else:
+            parts.append(f"{label}{_OP_WORDS.get(cond.op, cond.op)}{_literal_label(spec, value)}")
     kind_label = RECORD_KINDS[related.kind].label
     return f"无{kind_label}" + (f"（{'，'.join(parts)}）" if parts else "")
 
@@ -201,7 +214,7 @@ class FindingBuilder:
         )
 
     @staticmethod
-    def _show_aggregate(kind: str, field_name: str | None, value: Decimal) -> str:
+    def _show_aggregate(kind: str, field_name: str | None, value: Decimal | str) -> str:
         spec: FieldSpec | None = schema(kind).get(field_name) if field_name else None
         if spec is not None and spec.type is FieldType.MONEY:
             return display(spec, value)
@@ -212,7 +225,7 @@ class FindingBuilder:
         rule: Rule,
         subject: Record,
         joined: Mapping[str, Record],
-        aggregates: Mapping[str, Decimal],
+        aggregates: Mapping[str, Decimal | str],
     ) -> list[Evidence]:
         spec = rule.spec
         fields = schema(subject.kind)

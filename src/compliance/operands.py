@@ -22,6 +22,21 @@ ARITHMETIC = ("add", "sub", "mul", "div")
 REF_KEYS = ("field", "subject", "aggregate", "param")
 
 
+CROSS_FACT_ARITHMETIC = (
+    "arithmetic on another record's field or on an aggregate is not allowed: durable-rules "
+    "2.0.28 crashes (segmentation fault) evaluating it; declare an aggregate with 'gap_from' "
+    "or 'share_of' and compare that with a number or parameter"
+)
+
+
+CROSS_FACT_COMPARISON = (
+    "another record's field or an aggregate can only be compared with 'eq': durable-rules "
+    "2.0.28 reads freed memory for gt/ge/lt/le/ne across records (crashes or wrong results, "
+    "jruizgit/rules#381); compare an aggregate (count, sum, gap_from, share_of, minus, differ) "
+    "with a number or parameter instead"
+)
+
+
 class OperandError(ValueError):
     """An operand that cannot be used; the message says why and what is allowed.
 
@@ -229,6 +244,8 @@ def _arith(
         if not isinstance(left.value, Decimal):
             raise OperandError(f"'{op}' needs numbers")
         return Const(_fold(op, left.value, right.value))
+    if left.pattern != OWN:
+        raise OperandError(CROSS_FACT_ARITHMETIC)
     return Arith(op, left, right)
 
 

@@ -163,7 +163,8 @@ class Measure:
             return f"{self.scope}前{self.number}"
         if self.kind is MeasureKind.QUALITATIVE:
             return self.raw.strip()
-        return f"{self.op}{format(self.number, 'f') if self.number is not None else ''}{self.unit}"
+        number = "" if self.number is None else format(self.number.normalize(), "f")
+        return f"{self.op}{number}{self.unit}"
 
     def comparable_with(self, other: Measure) -> bool:
         """Whether two values measure the same dimension and can be compared."""

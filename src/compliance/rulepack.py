@@ -28,7 +28,16 @@ from compliance.errors import InputError, InputProblem, Location, did_you_mean, 
 from compliance.facts import FieldType, schema
 from compliance.operands import OperandError, Scope, field_spec
 from compliance.records import RECORD_KINDS
-from compliance.rulespec import AggregateFn, AnyOf, Categories, Clause, Condition, Op, RuleSpec
+from compliance.rulespec import (
+    Aggregate,
+    AggregateFn,
+    AnyOf,
+    Categories,
+    Clause,
+    Condition,
+    Op,
+    RuleSpec,
+)
 from compliance.source import PathKey, SourceDocument, read_yaml
 from compliance.templates import TemplateError, placeholders
 from compliance.validation import problems_from
@@ -51,8 +60,8 @@ class Rule:
         """The rule's code."""
         return self.spec.id
 
-    def definition(self) -> dict[str, Any]:
-        """The durable-rules definition with the parameters in force."""
+    def definition(self) -> list[dict[str, Any]]:
+        """The durable-rules definitions (one per alternative) with the parameters in force."""
         return compile_rule(self.spec, self.params)
 
 
@@ -213,36 +222,75 @@ class _Checker:
                 f"default {default} lies outside [{minimum}, {maximum}]",
             )
 
-    def _aggregate(self, name: str, agg: Any, kinds_ok: bool) -> None:
+    def _aggregate(self, name: str, agg: Aggregate, kinds_ok: bool) -> None:
         path: PathKey = ("aggregates", name)
         if not self._kind((*path, "of"), agg.of):
             return
+        self._aggregate_field(path, agg)
+        if kinds_ok:
+            for key in ("match", "differ"):
+                for other, mine in getattr(agg, key).items():
+                    for kind, field_name, side in (
+                        (agg.of, other, "key"),
+                        (self.spec.subject, mine, "value"),
+                    ):
+                        try:
+                            field_spec(kind, field_name)
+                        except OperandError as exc:
+                            self.fail((*path, key, other), f"{side}: {exc}")
+        for index, cond in enumerate(agg.where):
+            self._aggregate_filter((*path, "where", index), agg.of, cond)
+        for key in ("exclude_self", "earlier_only"):
+            if getattr(agg, key) and agg.of != self.spec.subject:
+                self.fail(
+                    (*path, key),
+                    f"'{key}' needs an aggregate over the subject's own kind ({self.spec.subject})",
+                )
+        relative = [k for k in ("gap_from", "share_of", "minus") if getattr(agg, k)]
+        if len(relative) > 1:
+            self.fail(
+                path,
+                f"give at most one of 'gap_from', 'share_of', 'minus'; got {', '.join(relative)}",
+            )
+        if relative and agg.fn is AggregateFn.LIST:
+            self.fail((*path, relative[0]), "a list aggregate cannot be a gap, share or difference")
+        for key in ("gap_from", "share_of"):
+            base = getattr(agg, key)
+            if not base or not kinds_ok:
+                continue
+            try:
+                spec = field_spec(self.spec.subject, base)
+            except OperandError as exc:
+                self.fail((*path, key), str(exc))
+                continue
+            if spec.type not in (FieldType.NUMBER, FieldType.MONEY):
+                self.fail((*path, key), f"'{base}' is {spec.type}; a gap or share needs a number")
+        if agg.minus:
+            earlier = list(self.spec.aggregates)[: list(self.spec.aggregates).index(name)]
+            if agg.minus not in earlier:
+                self.fail(
+                    (*path, "minus"),
+                    f"'minus' names an aggregate declared before this one; "
+                    f"declared before: {', '.join(earlier) or '(none)'}",
+                )
+
+    def _aggregate_field(self, path: PathKey, agg: Aggregate) -> None:
         try:
-            if agg.fn is AggregateFn.SUM:
-                if not agg.field:
-                    self.fail(path, "a sum needs 'field': the numeric field to add up")
-                else:
-                    summed = field_spec(agg.of, agg.field)
-                    if summed.type not in (FieldType.NUMBER, FieldType.MONEY):
-                        self.fail(
-                            (*path, "field"), f"cannot sum '{agg.field}': it is {summed.type}"
-                        )
+            if agg.fn in (AggregateFn.SUM, AggregateFn.LIST) and not agg.field:
+                self.fail(
+                    path,
+                    f"'{agg.fn}' needs 'field': the field to {'add up' if agg.fn is AggregateFn.SUM else 'list'}",
+                )
+            elif agg.fn is AggregateFn.SUM and agg.field:
+                summed = field_spec(agg.of, agg.field)
+                if summed.type not in (FieldType.NUMBER, FieldType.MONEY):
+                    self.fail((*path, "field"), f"cannot sum '{agg.field}': it is {summed.type}")
+            elif agg.fn is AggregateFn.LIST and agg.field:
+                field_spec(agg.of, agg.field)
             elif agg.field:
                 self.fail((*path, "field"), "a count takes no 'field'")
         except OperandError as exc:
             self.fail((*path, "field"), str(exc))
-        if kinds_ok:
-            for other, mine in agg.match.items():
-                for kind, name_, where in (
-                    (agg.of, other, "key"),
-                    (self.spec.subject, mine, "value"),
-                ):
-                    try:
-                        field_spec(kind, name_)
-                    except OperandError as exc:
-                        self.fail((*path, "match", other), f"{where}: {exc}")
-        for index, cond in enumerate(agg.where):
-            self._aggregate_filter((*path, "where", index), agg.of, cond)
 
     def _aggregate_filter(self, path: PathKey, kind: str, cond: Condition) -> None:
         if cond.op not in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.PRESENT, Op.ABSENT):
@@ -278,20 +326,16 @@ class _Checker:
                 )
                 try:
                     name = aggregate_of(cond)
-                    if name is not None:
-                        if isinstance(item, AnyOf) or not scope.in_subject:
-                            raise OperandError(
-                                "a condition on an aggregate must stand on its own "
-                                "in the rule's 'when'"
-                            )
-                        scope_here = aggregate_scope(self.spec, name, scope.params)
-                        clause(cond, scope_here, agg_types)
-                        continue
-                    clause(cond, scope, agg_types)
+                    if name is not None and not scope.in_subject:
+                        raise OperandError(
+                            "conditions on aggregates belong in the rule's 'when'", "field"
+                        )
+                    here = scope if name is None else aggregate_scope(self.spec, name, scope.params)
+                    clause(cond, here, agg_types)
                 except OperandError as exc:
-                    self.fail((*where, exc.part) if exc.part else where, str(exc))
-                except KeyError as exc:
-                    self.fail(where, f"unknown name {exc}")
+                    self.fail(
+                        (*where, exc.part) if exc.part and exc.part != "any" else where, str(exc)
+                    )
 
     def _template(self, key: str, text: str, joins: set[str]) -> None:
         spec = self.spec

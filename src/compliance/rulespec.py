@@ -86,6 +86,8 @@ class AggregateFn(StrEnum):
 
     SUM = "sum"
     COUNT = "count"
+    LIST = "list"
+    """The members' ``field`` values joined with 、 (for messages; compared by equality only)."""
 
 
 class Aggregate(Strict):
@@ -97,6 +99,18 @@ class Aggregate(Strict):
     field: str | None = None
     match: dict[str, str] = Field(default_factory=dict)
     where: list[Condition] = Field(default_factory=list)
+    differ: dict[str, str] = Field(default_factory=dict)
+    """Members whose field differs from the subject's (``other_field: subject_field``)."""
+    exclude_self: bool = False
+    """Leave the subject itself out (when aggregating over the subject's own kind)."""
+    earlier_only: bool = False
+    """Only members written before the subject (to report each group once)."""
+    gap_from: str | None = None
+    """Report ``subject.<gap_from> − aggregate`` instead (exact; for reconciliations)."""
+    share_of: str | None = None
+    """Report ``aggregate ÷ subject.<share_of>`` in percent instead (exact, 2 places)."""
+    minus: str | None = None
+    """Report this aggregate minus an earlier-declared one (e.g. a count surplus)."""
 
 
 class Param(Strict):
