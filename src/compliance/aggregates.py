@@ -9,15 +9,16 @@ as a fact that the rule joins; the engine still decides whether the rule fires.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from compliance.casefile import ProjectRecords
 from compliance.compiler import AGGREGATE_KIND, aggregate_types
-from compliance.facts import display, engine_value, schema
-from compliance.numeric import percent
+from compliance.facts import FieldSpec, display, engine_value, schema
+from compliance.numeric import percent, to_engine
 from compliance.operands import literal
 from compliance.records import Record
 from compliance.rulespec import Aggregate, AggregateFn, Condition, Op, RuleSpec
@@ -34,23 +35,42 @@ class AggregateValue:
     fact: dict[str, Any]
 
 
-def _value_of(record: Record, name: str) -> Any:
-    value = getattr(record, name)
-    return None if value is None else engine_value(schema(record.kind)[name], value)
+Facts = Mapping[int, Mapping[str, Any]]
+"""The engine fact of each record, by ``id(record)``: values already converted once."""
 
 
-def _passes(record: Record, cond: Condition) -> bool:
-    mine = _value_of(record, cond.field)
-    op = Op(cond.op)
-    if op is Op.PRESENT:
-        return mine is not None
-    if op is Op.ABSENT:
-        return mine is None
-    spec = schema(record.kind)[cond.field]
-    values = cond.value if isinstance(cond.value, list) else [cond.value]
-    wanted = {literal(spec, v).value for v in values}
-    hit = mine in wanted
-    return hit if op in (Op.EQ, Op.IN) else (mine is not None and not hit)
+def _engine_literal(spec: FieldSpec, raw: Any) -> Any:
+    value = literal(spec, raw).value
+    return to_engine(value) if isinstance(value, Decimal) else value
+
+
+def _filter(kind: str, conditions: list[Condition]) -> Callable[[Mapping[str, Any]], bool]:
+    """Compile an aggregate's ``where`` (equality-style tests) once per project."""
+    tests = []
+    for cond in conditions:
+        op = Op(cond.op)
+        wanted: set[Any] = set()
+        if op not in (Op.PRESENT, Op.ABSENT):
+            values = cond.value if isinstance(cond.value, list) else [cond.value]
+            wanted = {_engine_literal(schema(kind)[cond.field], v) for v in values}
+        tests.append((cond.field, op, wanted))
+
+    def passes(fact: Mapping[str, Any]) -> bool:
+        for name, op, wanted in tests:
+            mine = fact.get(name)
+            if op is Op.PRESENT:
+                ok = mine is not None
+            elif op is Op.ABSENT:
+                ok = mine is None
+            elif op in (Op.EQ, Op.IN):
+                ok = mine in wanted
+            else:
+                ok = mine is not None and mine not in wanted
+            if not ok:
+                return False
+        return True
+
+    return passes
 
 
 def _relative(agg: Aggregate, subject: Record, value: Decimal) -> Decimal | None:
@@ -64,40 +84,40 @@ def _relative(agg: Aggregate, subject: Record, value: Decimal) -> Decimal | None
     return value
 
 
-def _members(agg: Aggregate, subject: Record, pool: list[Record]) -> list[Record]:
-    position = {id(r): n for n, r in enumerate(pool)}
-    members = []
-    for record in pool:
-        if agg.exclude_self and record is subject:
-            continue
-        if agg.earlier_only and (
-            record is subject
-            or record.location is None
-            or subject.location is None
-            or not _before(record, subject, position)
-        ):
-            continue
-        if any(
-            _value_of(record, other) != _value_of(subject, mine)
-            for other, mine in agg.match.items()
-        ):
-            continue
-        if any(
-            _value_of(record, other) == _value_of(subject, mine)
-            for other, mine in agg.differ.items()
-        ):
-            continue
-        members.append(record)
-    return members
+def _key(fact: Mapping[str, Any], fields: Iterable[str]) -> tuple[Any, ...]:
+    return tuple(fact.get(name) for name in fields)
 
 
-def _before(record: Record, subject: Record, position: dict[int, int]) -> bool:
-    if record.kind == subject.kind:
-        return position.get(id(record), 0) < position.get(id(subject), 0)
-    return False
+class _Pool:
+    """The records an aggregate ranges over, grouped by their ``match`` values."""
+
+    def __init__(self, agg: Aggregate, records: list[Record], facts: Facts) -> None:
+        self.agg = agg
+        self.facts = facts
+        self.groups: dict[tuple[Any, ...], list[Record]] = defaultdict(list)
+        for record in records:
+            self.groups[_key(facts[id(record)], agg.match)].append(record)
+
+    def members(self, subject: Record) -> list[Record]:
+        agg = self.agg
+        mine = self.facts[id(subject)]
+        candidates = self.groups.get(_key(mine, agg.match.values()), [])
+        here = mine["seq"]
+        differ = [(mine.get(field), other) for other, field in agg.differ.items()]
+        chosen = []
+        for record in candidates:
+            if (agg.exclude_self or agg.earlier_only) and record is subject:
+                continue
+            theirs = self.facts[id(record)]
+            if agg.earlier_only and theirs["seq"] > here:
+                continue
+            if any(theirs.get(other) == value for value, other in differ):
+                continue
+            chosen.append(record)
+        return chosen
 
 
-def compute(spec: RuleSpec, project: ProjectRecords) -> Iterator[AggregateValue]:
+def compute(spec: RuleSpec, project: ProjectRecords, facts: Facts) -> Iterator[AggregateValue]:
     """Every aggregate of ``spec`` for every subject of the project."""
     if not spec.aggregates:
         return
@@ -105,9 +125,11 @@ def compute(spec: RuleSpec, project: ProjectRecords) -> Iterator[AggregateValue]
     subjects = project.of_kind(spec.subject)
     computed: dict[tuple[str, str], Decimal | str] = {}
     for name, agg in spec.aggregates.items():
-        pool = [r for r in project.of_kind(agg.of) if all(_passes(r, c) for c in agg.where)]
+        passes = _filter(agg.of, agg.where)
+        records = [r for r in project.of_kind(agg.of) if passes(facts[id(r)])]
+        pool = _Pool(agg, records, facts)
         for subject in subjects:
-            members = _members(agg, subject, pool)
+            members = pool.members(subject)
             value: Decimal | str | None
             if agg.fn is AggregateFn.LIST and agg.field:
                 value = "、".join(

@@ -87,10 +87,11 @@ class Checker:
         """Run every rule on one loaded project."""
         result = ProjectResult(project.origin, project)
         facts = [to_fact(record, seq) for seq, record in enumerate(project.records)]
+        by_record = {id(r): f for r, f in zip(project.records, facts, strict=True)}
         aggregates: dict[tuple[str, str, str], AggregateValue] = {}
         for rule in self.rules.values():
             try:
-                for value in compute(rule.spec, project):
+                for value in compute(rule.spec, project, by_record):
                     aggregates[(value.rule, value.name, value.subject)] = value
             except Exception as exc:
                 result.errors.append(f"rule {rule.id}: aggregate failed: {exc}")

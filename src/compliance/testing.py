@@ -153,7 +153,9 @@ def run_example(pack: RulePack, example: Example) -> Outcome:
         return Outcome(example, False, detail="invalid example:\n" + str(exc))
     checker = Checker(single)
     if checker.rule_errors:
-        return Outcome(example, False, detail="rule error: " + "; ".join(checker.rule_errors.values()))
+        return Outcome(
+            example, False, detail="rule error: " + "; ".join(checker.rule_errors.values())
+        )
     result = checker.check_project(project)
     fired = [f.subject.key for f in result.findings]
     messages = [f.message for f in result.findings]

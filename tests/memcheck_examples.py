@@ -1,0 +1,20 @@
+"""Run every rule example and the cases in one process (used under valgrind by the tests)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from compliance.checker import Checker
+from compliance.rulepack import load_pack
+from compliance.testing import all_examples, run_example
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pack = load_pack(ROOT / "rules")
+examples, _ = all_examples(pack)
+for example in examples:
+    run_example(pack, example)
+run = Checker(pack).run(sorted((ROOT / "cases").iterdir()))
+print(f"{len(examples)} examples, {len(run.results)} cases")
+sys.exit(0)
