@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from compliance.casefile import ProjectRecords
@@ -84,8 +85,14 @@ def _relative(agg: Aggregate, subject: Record, value: Decimal) -> Decimal | None
     return value
 
 
-def _key(fact: Mapping[str, Any], fields: Iterable[str]) -> tuple[Any, ...]:
-    return tuple(fact.get(name) for name in fields)
+def _exact(record: Record, name: str) -> Any:
+    """A record's value as recorded (Decimal, date, enum value): compared exactly, unrounded."""
+    value = getattr(record, name)
+    return value.value if isinstance(value, StrEnum) else value
+
+
+def _key(record: Record, fields: Iterable[str]) -> tuple[Any, ...]:
+    return tuple(_exact(record, name) for name in fields)
 
 
 class _Pool:
@@ -96,22 +103,20 @@ class _Pool:
         self.facts = facts
         self.groups: dict[tuple[Any, ...], list[Record]] = defaultdict(list)
         for record in records:
-            self.groups[_key(facts[id(record)], agg.match)].append(record)
+            self.groups[_key(record, agg.match)].append(record)
 
     def members(self, subject: Record) -> list[Record]:
         agg = self.agg
-        mine = self.facts[id(subject)]
-        candidates = self.groups.get(_key(mine, agg.match.values()), [])
-        here = mine["seq"]
-        differ = [(mine.get(field), other) for other, field in agg.differ.items()]
+        candidates = self.groups.get(_key(subject, agg.match.values()), [])
+        here = self.facts[id(subject)]["seq"]
+        differ = [(_exact(subject, field), other) for other, field in agg.differ.items()]
         chosen = []
         for record in candidates:
             if (agg.exclude_self or agg.earlier_only) and record is subject:
                 continue
-            theirs = self.facts[id(record)]
-            if agg.earlier_only and theirs["seq"] > here:
+            if agg.earlier_only and self.facts[id(record)]["seq"] > here:
                 continue
-            if any(theirs.get(other) == value for value, other in differ):
+            if any(_exact(record, other) == value for value, other in differ):
                 continue
             chosen.append(record)
         return chosen

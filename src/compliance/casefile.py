@@ -136,18 +136,13 @@ def _unique_keys(records: list[Record], where: dict[int, tuple[str, int]]) -> li
 def _references(case: CaseFile) -> list[tuple[Record, str, str]]:
     """Check the references between records; return (record, field, message)."""
     numbers = {s.number for s in case.sub_projects}
-    areas = {a.code for a in case.spending_areas} | {a.name for a in case.spending_areas}
+    areas = {a.code for a in case.spending_areas}
     bad: list[tuple[Record, str, str]] = []
     for sub in case.sub_projects:
         if sub.area is not None and case.spending_areas and sub.area not in areas:
-            bad.append(
-                (
-                    sub,
-                    "area",
-                    f"names no spending area: '{sub.area}'; known: "
-                    + ", ".join(sorted(a.code for a in case.spending_areas)),
-                )
-            )
+            known = ", ".join(f"{a.code} ({a.name})" for a in case.spending_areas)
+            message = f"'{sub.area}' is not the code of a spending area; known: {known}"
+            bad.append((sub, "area", message))
     linked: list[Acceptance | Payment | Adjustment] = [
         *case.acceptances,
         *case.payments,

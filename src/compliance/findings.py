@@ -232,7 +232,7 @@ class FindingBuilder:
         named = [n for n in placeholders(spec.message) if n in fields]
         items = [
             Evidence(name, fields[name].title, display(fields[name], getattr(subject, name)))
-            for name in dict.fromkeys([*named, *_fields_of(_conditions(spec.when))])
+            for name in dict.fromkeys([*named, *spec.evidence, *_fields_of(_conditions(spec.when))])
             if not name.startswith("aggregates.") and name not in PSEUDO_FIELDS
         ]
         for name, value in aggregates.items():

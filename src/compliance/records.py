@@ -21,6 +21,7 @@ from pydantic import (
     PrivateAttr,
     computed_field,
     field_validator,
+    model_validator,
 )
 
 from compliance.errors import Location
@@ -165,7 +166,17 @@ class SubProject(Record):
     transferred_to: str | None = Field(None, title="资金划转单位")
     transferred_amount: Money | None = Field(None, title="划转金额（万元）")
 
-    _blank = field_validator("department", "note", "completion", mode="before")(_blank_to_none)
+    _blank = field_validator("department", "note", "completion", "transferred_to", mode="before")(
+        _blank_to_none
+    )
+
+    @model_validator(mode="after")
+    def _transfer_has_amount(self) -> SubProject:
+        if (self.transferred_to is None) != (self.transferred_amount is None):
+            raise ValueError(
+                "transferred_to and transferred_amount go together: give both or neither"
+            )
+        return self
 
     @property
     def key(self) -> str:
@@ -391,6 +402,8 @@ class Adjustment(Record):
     approved: bool = Field(False, title="已履行审批")
     approval_ref: str | None = Field(None, title="审批文号")
 
+    _blank = field_validator("approval_ref", mode="before")(_blank_to_none)
+
     @property
     def key(self) -> str:
         return self.code
@@ -450,8 +463,9 @@ class Statement(Record):
     @computed_field(title="是否为满意度")  # type: ignore[prop-decorator]
     @property
     def is_satisfaction(self) -> bool:
-        """Whether the figure states a satisfaction rate."""
-        return "满意" in self.quantity
+        """Whether the figure states a satisfaction rate (满意度/满意率 in percent)."""
+        rate = "满意度" in self.quantity or "满意率" in self.quantity
+        return rate and parse_measure(self.value).kind is MeasureKind.PERCENT
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (

@@ -197,6 +197,11 @@ class _Checker:
                 self._clauses((*path, "when"), related.when, inner, agg_types)
         for key in ("message", "recommendation"):
             self._template(key, getattr(spec, key), names)
+        for index, name in enumerate(spec.evidence):
+            try:
+                field_spec(spec.subject, name)
+            except OperandError as exc:
+                self.fail(("evidence", index), str(exc))
         return self.problems
 
     def _kind(self, path: PathKey, kind: str) -> bool:

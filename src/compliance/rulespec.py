@@ -152,6 +152,8 @@ class RuleSpec(Strict):
     message: str = Field(min_length=1)
     recommendation: str = Field(min_length=1)
     references: list[Reference] = Field(min_length=1)
+    evidence: list[str] = Field(default_factory=list)
+    """Subject fields shown as evidence besides those the conditions and message name."""
 
 
 class RecommendationGroup(Strict):
