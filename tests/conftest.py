@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from compliance.cli import main
 from compliance.rulepack import RulePack, load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +17,22 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def pack() -> RulePack:
     return load_pack(RULES)
+
+
+CliRun = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> CliRun:
+    """Run ``compliance`` from the project root; return (exit code, stdout, stderr)."""
+    monkeypatch.chdir(ROOT)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
 
 
 def pytest_configure(config: pytest.Config) -> None:

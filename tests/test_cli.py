@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from compliance.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, CliRun
 
 SEED = "cases/qingdao-egov-2020"
 FINDING_KEYS = {
@@ -27,19 +27,8 @@ FINDING_KEYS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _from_project_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", SEED, "--format", "json")
+def test_json_has_the_contract_keys(cli: CliRun) -> None:
+    code, out, err = cli("check", SEED, "--format", "json")
     assert code == 1 and err == ""
     data = json.loads(out)
     [project] = data["projects"]
@@ -53,8 +42,8 @@ def test_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["summary"]["findings"] == len(project["findings"])
 
 
-def test_json_quotes_the_cloud_storage_deviation(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "check", SEED, "--format", "json")
+def test_json_quotes_the_cloud_storage_deviation(cli: CliRun) -> None:
+    _, out, _ = cli("check", SEED, "--format", "json")
     findings = json.loads(out)["projects"][0]["findings"]
     [storage] = [f for f in findings if f["rule"] == "TG01" and f["subject"]["key"] == "I03"]
     assert storage["evidence"]["target"] == "≥600T"
@@ -63,41 +52,39 @@ def test_json_quotes_the_cloud_storage_deviation(capsys: pytest.CaptureFixture[s
     assert "超出28.67%" in storage["message"]
 
 
-def test_text_output_is_grouped_like_a_report(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "check", SEED)
+def test_text_output_is_grouped_like_a_report(cli: CliRun) -> None:
+    _, out, _ = cli("check", SEED)
     assert out.index("（一）项目立项类") < out.index("（二）绩效目标类") < out.index("相关建议")
     assert "[PA01 高] 立项前未开展可行性研究" in out
 
 
-def test_markdown_output(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check", SEED, "--format", "markdown")
+def test_markdown_output(cli: CliRun) -> None:
+    code, out, _ = cli("check", SEED, "--format", "markdown")
     assert code == 1
     assert out.startswith("# 绩效评价合规检查结果")
     assert "### 相关建议" in out
 
 
-def test_override_changes_the_outcome(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "check", SEED, "--format", "json", "--set", "TG01.tolerance_pct=30")
+def test_override_changes_the_outcome(cli: CliRun) -> None:
+    _, out, _ = cli("check", SEED, "--format", "json", "--set", "TG01.tolerance_pct=30")
     findings = json.loads(out)["projects"][0]["findings"]
     assert [f["subject"]["key"] for f in findings if f["rule"] == "TG01"] == ["I02"]
 
 
 @pytest.mark.parametrize(("fail_on", "code"), [("low", 1), ("high", 1), ("info", 1), ("none", 0)])
-def test_fail_on_sets_the_exit_code(
-    capsys: pytest.CaptureFixture[str], fail_on: str, code: int
-) -> None:
-    assert run(capsys, "check", SEED, "--fail-on", fail_on)[0] == code
+def test_fail_on_sets_the_exit_code(cli: CliRun, fail_on: str, code: int) -> None:
+    assert cli("check", SEED, "--fail-on", fail_on)[0] == code
 
 
-def test_clean_project_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", "tests/data/clean_project.yaml")
+def test_clean_project_exits_zero(cli: CliRun) -> None:
+    code, out, err = cli("check", "tests/data/clean_project.yaml")
     assert (code, err) == (0, "")
     assert "主要问题：未发现问题" in out
 
 
-def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_file(tmp_path: Path, cli: CliRun) -> None:
     target = tmp_path / "out" / "report.json"
-    code, out, _ = run(capsys, "check", SEED, "--format", "json", "-o", str(target))
+    code, out, _ = cli("check", SEED, "--format", "json", "-o", str(target))
     assert code == 1 and out == ""
     assert json.loads(target.read_text(encoding="utf-8"))["projects"]
 

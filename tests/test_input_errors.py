@@ -7,19 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.cli import main
-from tests.conftest import CASES, DATA, ROOT
-
-
-@pytest.fixture(autouse=True)
-def _from_project_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import CASES, DATA, ROOT, CliRun
 
 
 def expected(path: Path) -> str:
@@ -27,10 +15,9 @@ def expected(path: Path) -> str:
 
 
 def test_broken_rule_pack_reports_every_error_with_position(
-    capsys: pytest.CaptureFixture[str],
+    cli: CliRun,
 ) -> None:
-    code, out, err = run(
-        capsys,
+    code, out, err = cli(
         "check",
         str(CASES / "qingdao-egov-2020"),
         "--rules",
@@ -43,43 +30,39 @@ def test_broken_rule_pack_reports_every_error_with_position(
 
 
 @pytest.mark.parametrize("name", ["typos", "references"])
-def test_bad_record_file_reports_every_error_with_position(
-    capsys: pytest.CaptureFixture[str], name: str
-) -> None:
+def test_bad_record_file_reports_every_error_with_position(cli: CliRun, name: str) -> None:
     record = os.path.relpath(DATA / "bad_records" / f"{name}.yaml", ROOT)
-    code, _, err = run(capsys, "check", record)
+    code, _, err = cli("check", record)
     assert code == 2
     assert err == expected(DATA / "bad_records" / f"{name}.expected")
 
 
 def test_a_bad_project_does_not_lose_the_results_of_the_others(
-    capsys: pytest.CaptureFixture[str],
+    cli: CliRun,
 ) -> None:
     record = os.path.relpath(DATA / "bad_records" / "typos.yaml", ROOT)
-    code, out, err = run(capsys, "check", record, "cases/qingdao-egov-2020", "--format", "json")
+    code, out, err = cli("check", record, "cases/qingdao-egov-2020", "--format", "json")
     assert code == 2
     assert "typos.yaml:3:9: error: project.year" in err
     assert '"rule": "PA01"' in out
 
 
-def test_missing_path_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "check", "no/such/case")
+def test_missing_path_is_a_clear_error(cli: CliRun) -> None:
+    code, _, err = cli("check", "no/such/case")
     assert code == 2
     assert err.strip() == "no/such/case: error: no such file or folder"
 
 
-def test_malformed_yaml_points_at_the_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_malformed_yaml_points_at_the_line(tmp_path: Path, cli: CliRun) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("project:\n  name: [unclosed\n", encoding="utf-8")
-    code, _, err = run(capsys, "check", str(bad))
+    code, _, err = cli("check", str(bad))
     assert code == 2
     assert err.startswith(f"{bad}:3:1: error: invalid YAML: expected ',' or ']'")
 
 
-def test_unknown_setting_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "check", "cases/qingdao-egov-2020", "--set", "TG01.tolerance=5")
+def test_unknown_setting_is_rejected(cli: CliRun) -> None:
+    code, _, err = cli("check", "cases/qingdao-egov-2020", "--set", "TG01.tolerance=5")
     assert code == 2
     assert err.strip() == (
         "--set: error: TG01.tolerance: rule TG01 has no parameter 'tolerance'; "
@@ -87,9 +70,7 @@ def test_unknown_setting_is_rejected(capsys: pytest.CaptureFixture[str]) -> None
     )
 
 
-def test_setting_of_the_wrong_type_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(
-        capsys, "check", "cases/qingdao-egov-2020", "--set", "TG01.tolerance_pct=high"
-    )
+def test_setting_of_the_wrong_type_is_rejected(cli: CliRun) -> None:
+    code, _, err = cli("check", "cases/qingdao-egov-2020", "--set", "TG01.tolerance_pct=high")
     assert code == 2
     assert err.strip() == "--set: error: TG01.tolerance_pct: expected a number, got 'high'"
