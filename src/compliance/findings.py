@@ -21,7 +21,8 @@ from compliance.labels import Severity
 from compliance.operands import SUBJECT
 from compliance.records import RECORD_KINDS, Record
 from compliance.rulepack import Rule
-from compliance.rulespec import AnyOf, Clause, Condition, Related
+from compliance.rulespec import AnyOf, Clause, Condition
+from compliance.rulewords import absent_words
 from compliance.templates import placeholders, render
 
 
@@ -129,35 +130,6 @@ def _operand_fields(value: Any) -> list[str]:
     return []
 
 
-def _literal_label(spec: FieldSpec | None, value: Any) -> str:
-    if spec is not None and spec.enum is not None:
-        value = spec.enum.lookup(value)
-    return display(spec, value)
-
-
-_OP_WORDS = {"eq": "为", "ne": "不为", "gt": "大于", "ge": "不小于", "lt": "小于", "le": "不大于"}
-
-
-def _describe_absent(related: Related) -> str:
-    parts = []
-    fields = schema(related.kind)
-    for cond in _conditions(related.when):
-        spec = fields.get(cond.field)
-        label = spec.title if spec else cond.field
-        value = cond.value
-        if isinstance(value, list):
-            shown = "、".join(_literal_label(spec, v) for v in value)
-            parts.append(f"{label}为{shown}之一" if cond.op == "in" else f"{label}不为{shown}")
-        elif isinstance(value, dict):
-            parts.append(f"{label} {cond.op} {value}")
-        elif cond.op in ("present", "absent"):
-            parts.append(f"{label}{'已填' if cond.op == 'present' else '未填'}")
-        else:
-            parts.append(f"{label}{_OP_WORDS.get(cond.op, cond.op)}{_literal_label(spec, value)}")
-    kind_label = RECORD_KINDS[related.kind].label
-    return f"无{kind_label}" + (f"（{'，'.join(parts)}）" if parts else "")
-
-
 class FindingBuilder:
     """Turns the engine's matches of one project into findings."""
 
@@ -258,7 +230,7 @@ class FindingBuilder:
                     )
                 )
         for index, related in enumerate(spec.absent):
-            items.append(Evidence(f"absent[{index}]", "未见记录", _describe_absent(related)))
+            items.append(Evidence(f"absent[{index}]", "未见记录", absent_words(related)))
         for name in spec.params:
             label = spec.params[name].label or name
             items.append(

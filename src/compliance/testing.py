@@ -192,3 +192,18 @@ def all_examples(pack: RulePack) -> tuple[list[Example], list[InputProblem]]:
         except InputError as exc:
             problems.extend(exc.problems)
     return examples, problems
+
+
+def orphan_examples(pack: RulePack) -> list[InputProblem]:
+    """Examples files whose rule is not in the pack."""
+    ids = set(pack.by_id())
+    root = Path(pack.root)
+    return [
+        InputProblem(
+            Location(str(path)),
+            "",
+            f"examples for a rule that does not exist: '{path.name.removesuffix(EXAMPLES_SUFFIX)}'",
+        )
+        for path in sorted(root.rglob(f"*{EXAMPLES_SUFFIX}"))
+        if path.name.removesuffix(EXAMPLES_SUFFIX) not in ids
+    ]
