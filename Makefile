@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint rules clean
+.PHONY: setup demo test lint docs clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ demo: setup
 ## Lint, type-check, validate the rule pack, and run every test.
 test: setup lint
 	$(BIN)/pytest
+
+## Regenerate rules/rule.schema.json and docs/rules/ after changing rules or the rule models.
+docs: setup
+	$(BIN)/compliance rules docs
 
 lint: setup
 	$(BIN)/ruff check src tests

@@ -6,6 +6,8 @@ rendered with the field titles of the record models and the labels of values.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -18,6 +20,17 @@ from compliance.templates import tidy
 
 if TYPE_CHECKING:
     from compliance.testing import Example
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes example records back as YAML, Decimals as the numbers they were."""
+
+
+_Dumper.add_representer(
+    Decimal,
+    lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f")),
+)
+
 
 OP_WORDS = {
     "eq": "为",
@@ -85,6 +98,13 @@ def condition_words(cond: Condition, kind: str, subject: str, rule: Rule | None 
     """One condition in words, e.g. ``偏离度（%）大于 参数 tolerance_pct（20）``."""
     spec = schema(kind).get(cond.field) if kind in RECORD_KINDS else None
     title = field_title(kind, cond.field)
+    aggregate = cond.field.removeprefix("aggregates.")
+    if (
+        rule is not None
+        and cond.field.startswith("aggregates.")
+        and aggregate in rule.spec.aggregates
+    ):
+        title = f"汇总值“{rule.spec.aggregates[aggregate].label or aggregate}”"
     word = OP_WORDS.get(cond.op, cond.op)
     if cond.op in ("present", "absent"):
         return f"{title}{word}"
@@ -157,12 +177,13 @@ def _examples(examples: list[Example], markdown: bool) -> list[str]:
             about = f"：{example.spec.description}" if example.spec.description else ""
             if markdown:
                 lines.append(f"- `{example.name}`{mark}{about}")
-                record = yaml.safe_dump(
+                record = yaml.dump(
                     example.spec.record,
                     allow_unicode=True,
                     sort_keys=False,
                     default_flow_style=None,
                     width=100,
+                    Dumper=_Dumper,
                 ).rstrip()
                 lines.extend(
                     ["", "  ```yaml", *(f"  {line}" for line in record.splitlines()), "  ```"]
@@ -173,6 +194,15 @@ def _examples(examples: list[Example], markdown: bool) -> list[str]:
                 lines.append(f"    - {example.name}{mark}{about}")
         lines.append("")
     return lines
+
+
+def rule_path(rule: Rule) -> str:
+    """The rule file relative to the folder that holds the rule pack (stable across cwd)."""
+    path = Path(rule.file).resolve()
+    for parent in path.parents:
+        if (parent / "categories.yaml").is_file():
+            return path.relative_to(parent.parent).as_posix()
+    return rule.file
 
 
 def describe_rule(rule: Rule, examples: list[Example], *, markdown: bool) -> str:
@@ -186,7 +216,7 @@ def describe_rule(rule: Rule, examples: list[Example], *, markdown: bool) -> str
         f"{item}框架：{spec.framework}",
         f"{item}严重程度：{spec.severity.label}（{spec.severity.value}）",
         f"{item}检查对象：{kind_label(subject)}（{subject}）",
-        f"{item}文件：{rule.file}",
+        f"{item}文件：{rule_path(rule)}",
         "",
     ]
     if spec.description:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS
+from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, docs
 from compliance.coverage import coverage
 from compliance.errors import InputError
 from compliance.rulepack import DEFAULT_RULES, RulePack, load_pack
@@ -59,6 +59,8 @@ def register(commands: Any) -> None:
     new.add_argument("--category", required=True, help="its category, e.g. 绩效目标类")
     new.add_argument("--rules", type=Path, default=DEFAULT_RULES, metavar="DIR")
     new.set_defaults(func=run_new)
+
+    docs.register(sub)
 
 
 def _pack(root: Path) -> RulePack | None:
