@@ -47,7 +47,7 @@ def test_validate_reports_every_problem_of_a_broken_pack(cli: CliRun) -> None:
 def test_every_command_refuses_a_broken_pack_with_the_same_errors(
     cli: CliRun, command: tuple[str, ...]
 ) -> None:
-    code, out, err = cli(*command)
+    code, _, err = cli(*command)
     assert code == 2
     assert err.startswith(broken_errors().removesuffix("4 problem(s)\n"))
     assert "Traceback" not in err

@@ -1,7 +1,8 @@
 """Shared Gherkin steps (zh-CN): build a record in a few lines, check it, assert the findings.
 
-Given steps add sections to a record; the When step writes it to a YAML file and
-runs the same loader and checker as ``compliance check``.
+Given steps add records to a project; the When step writes it to a YAML file and
+runs the same loader and checker as ``compliance check``. A new scenario needs
+no new Python as long as it uses these sentences.
 """
 
 from __future__ import annotations
@@ -26,8 +27,15 @@ class Scenario:
         self.settings: dict[str, str] = {}
         self.result: ProjectResult | None = None
 
-    def add(self, section: str, item: dict[str, Any]) -> None:
+    def add(self, section: str, item: dict[str, Any]) -> dict[str, Any]:
         self.record.setdefault(section, []).append(item)
+        return item
+
+    def sub_project(self, number: int) -> dict[str, Any]:
+        for item in self.record.get("sub_projects", []):
+            if item["number"] == number:
+                return item
+        raise AssertionError(f"no sub-project {number} in the scenario")
 
     def findings(self, rule: str) -> list[Finding]:
         assert self.result is not None, "the project was not checked"
@@ -37,6 +45,9 @@ class Scenario:
 @pytest.fixture
 def scenario() -> Scenario:
     return Scenario()
+
+
+# 假如 …: the project and its records ------------------------------------------------------
 
 
 @given(parsers.parse("一个项目“{name}”，预算 {budget} 万元，支出 {spent} 万元"))
@@ -51,26 +62,179 @@ def a_project(scenario: Scenario, name: str, budget: str, spent: str) -> None:
     }
 
 
-@given(parsers.parse("{level1}指标“{name}”指标值为“{target}”，实际完成“{actual}”"))
-def an_indicator(scenario: Scenario, level1: str, name: str, target: str, actual: str) -> None:
-    level2 = {"产出": "数量指标", "效益": "社会效益", "满意度": "服务对象满意度"}[level1]
+@given(parsers.parse("支出领域 {code}“{name}”，预算小计 {budget} 万元，支出小计 {spent} 万元"))
+def a_spending_area(scenario: Scenario, code: str, name: str, budget: str, spent: str) -> None:
+    scenario.add("spending_areas", {"code": code, "name": name, "budget": budget, "spent": spent})
+
+
+@given(
+    parsers.re(
+        r"子项目 (?P<number>\d+)“(?P<name>[^”]+)”(属于 (?P<area>\w+)，)?预算 (?P<budget>[\d.]+) 万元，"
+        r"支出 (?P<spent>[\d.]+) 万元，状态为(?P<status>\S+)"
+    )
+)
+def a_sub_project(
+    scenario: Scenario,
+    number: str,
+    name: str,
+    area: str | None,
+    budget: str,
+    spent: str,
+    status: str,
+) -> None:
+    item: dict[str, Any] = {
+        "number": int(number),
+        "name": name,
+        "budget": budget,
+        "spent": spent,
+        "status": status,
+    }
+    if area:
+        item["area"] = area
+    scenario.add("sub_projects", item)
+
+
+@given(parsers.parse("子项目 {number:d} 的备注为“{note}”"))
+def a_note(scenario: Scenario, number: int, note: str) -> None:
+    scenario.sub_project(number)["note"] = note
+
+
+@given(parsers.parse("子项目 {number:d} 的工作类型为{kind}"))
+def a_work_kind(scenario: Scenario, number: int, kind: str) -> None:
+    scenario.sub_project(number)["work_kind"] = kind
+
+
+@given(parsers.parse("子项目 {number:d} 有 {amount} 万元划拨给“{unit}”"))
+def a_transfer(scenario: Scenario, number: int, amount: str, unit: str) -> None:
+    scenario.sub_project(number).update(transferred_to=unit, transferred_amount=amount)
+
+
+_LEVEL2 = {"产出": "数量指标", "效益": "社会效益", "满意度": "服务对象满意度"}
+
+
+def _indicator(
+    scenario: Scenario, level1: str, level2: str | None, name: str, target: str
+) -> dict[str, Any]:
     code = f"I{len(scenario.record.get('indicators', [])) + 1}"
-    scenario.add(
+    return scenario.add(
         "indicators",
         {
             "code": code,
             "level1": f"{level1}指标",
-            "level2": level2,
+            "level2": level2 or _LEVEL2[level1],
             "name": name,
             "target": target,
-            "actual": actual,
         },
     )
+
+
+@given(
+    parsers.re(
+        r"(?P<level1>产出|效益|满意度)指标(（(?P<level2>[^）]+)）)?“(?P<name>[^”]+)”"
+        r"指标值为“(?P<target>[^”]+)”，实际完成“(?P<actual>[^”]+)”"
+    )
+)
+def an_indicator(
+    scenario: Scenario, level1: str, level2: str | None, name: str, target: str, actual: str
+) -> None:
+    _indicator(scenario, level1, level2, name, target)["actual"] = actual
+
+
+@given(
+    parsers.re(
+        r"(?P<level1>产出|效益|满意度)指标(（(?P<level2>[^）]+)）)?“(?P<name>[^”]+)”"
+        r"指标值为“(?P<target>[^”]+)”，考核(?P<kind>\S+?)工作$"
+    )
+)
+def an_indicator_of_a_kind(
+    scenario: Scenario, level1: str, level2: str | None, name: str, target: str, kind: str
+) -> None:
+    _indicator(scenario, level1, level2, name, target)["work_kind"] = kind
+
+
+@given(parsers.parse("指标“{name}”的偏差原因为“{reason}”"))
+def a_deviation_reason(scenario: Scenario, name: str, reason: str) -> None:
+    for item in scenario.record.get("indicators", []):
+        if item["name"] == name:
+            item["deviation_reason"] = reason
+            return
+    raise AssertionError(f"no indicator '{name}'")
+
+
+@given(parsers.parse("项目有“{kind}”"))
+def a_document(scenario: Scenario, kind: str) -> None:
+    scenario.add("documents", {"type": kind, "archive_ref": f"DOC-{kind}"})
+
+
+@given(parsers.parse("项目没有“{kind}”"))
+def no_document(scenario: Scenario, kind: str) -> None:
+    scenario.add("documents", {"type": kind, "present": False, "archive_ref": f"DOC-{kind}"})
+
+
+@given(parsers.parse("验收单“{code}”（子项目 {number:d}）未填写验收日期"))
+def an_undated_acceptance(scenario: Scenario, code: str, number: int) -> None:
+    scenario.add("acceptances", {"code": code, "sub_project": number})
+
+
+@given(parsers.parse("验收单“{code}”（子项目 {number:d}）的验收日期为 {day}"))
+def a_dated_acceptance(scenario: Scenario, code: str, number: int, day: str) -> None:
+    scenario.add("acceptances", {"code": code, "sub_project": number, "date": day})
+
+
+@given(parsers.parse("记账凭证“{voucher}”缺少“{attachment}”"))
+def a_voucher_missing(scenario: Scenario, voucher: str, attachment: str) -> None:
+    scenario.add("payments", {"voucher": voucher, "attachments": {"发票": True, attachment: False}})
+
+
+@given(parsers.parse("记账凭证“{voucher}”于 {paid} 支付，审批日期为 {approved}"))
+def a_dated_voucher(scenario: Scenario, voucher: str, paid: str, approved: str) -> None:
+    scenario.add("payments", {"voucher": voucher, "date": paid, "approval_date": approved})
+
+
+@given(
+    parsers.re(
+        r"调整事项“(?P<code>[^”]+)”：子项目 (?P<number>\d+) (?P<what>任务调整|预算调整|资金划转)，"
+        r"(?P<status>未经审批|已审批)(，文号“(?P<ref>[^”]+)”)?"
+    )
+)
+def an_adjustment(
+    scenario: Scenario, code: str, number: str, what: str, status: str, ref: str | None
+) -> None:
+    item: dict[str, Any] = {
+        "code": code,
+        "sub_project": int(number),
+        "what": what,
+        "description": f"子项目{number}{what}",
+        "approved": status == "已审批",
+    }
+    if ref:
+        item["approval_ref"] = ref
+    scenario.add("adjustments", item)
+
+
+@given(parsers.parse("审批文件“{ref}”，日期 {day}"))
+def an_approval(scenario: Scenario, ref: str, day: str) -> None:
+    scenario.add("approvals", {"ref": ref, "date": day})
+
+
+@given(parsers.parse("{who}开展了满意度调查"))
+def a_survey(scenario: Scenario, who: str) -> None:
+    code = f"DC-{len(scenario.record.get('surveys', [])) + 1}"
+    scenario.add("surveys", {"code": code, "conducted_by": who})
+
+
+@given(parsers.parse("“{place}”称{quantity}为{value}"))
+def a_statement(scenario: Scenario, place: str, quantity: str, value: str) -> None:
+    code = f"S{len(scenario.record.get('statements', [])) + 1}"
+    scenario.add("statements", {"code": code, "quantity": quantity, "value": value, "place": place})
 
 
 @given(parsers.parse("参数 {key} 设为 {value}"))
 def a_setting(scenario: Scenario, key: str, value: str) -> None:
     scenario.settings[key] = value
+
+
+# 当 / 那么 ---------------------------------------------------------------------------------
 
 
 @when("检查该项目")
