@@ -38,19 +38,20 @@ def test_quantities(raw: str, kind: MeasureKind, op: str, number: str, unit: str
 
 
 @pytest.mark.parametrize(
-    ("raw", "day"),
+    ("raw", "op", "day"),
     [
-        ("2020年11月底", date(2020, 11, 30)),
-        ("2020年2月底", date(2020, 2, 29)),
-        ("2020年底", date(2020, 12, 31)),
-        ("2020-12-31", date(2020, 12, 31)),
-        ("2021年6月30日前", date(2021, 6, 30)),
-        ("2021年上半年", date(2021, 6, 30)),
+        ("2020年11月底", "=", date(2020, 11, 30)),
+        ("2020年2月底", "=", date(2020, 2, 29)),
+        ("2020年底", "=", date(2020, 12, 31)),
+        ("2020-12-31", "=", date(2020, 12, 31)),
+        ("2021年6月30日前", "<=", date(2021, 6, 30)),
+        ("2021年上半年", "=", date(2021, 6, 30)),
+        ("≤2021年5月", "<=", date(2021, 5, 31)),
     ],
 )
-def test_dates(raw: str, day: date) -> None:
+def test_dates(raw: str, op: str, day: date) -> None:
     measure = parse_measure(raw)
-    assert (measure.kind, measure.op, measure.day) == (MeasureKind.DATE, "<=", day)
+    assert (measure.kind, measure.op, measure.day) == (MeasureKind.DATE, op, day)
 
 
 @pytest.mark.parametrize(

@@ -193,19 +193,26 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month + 1, 1).fromordinal(date(year, month + 1, 1).toordinal() - 1)
 
 
-def _parse_date(text: str) -> date | None:
+_BEFORE = ("之前", "以前", "前")
+
+
+def _parse_date(text: str) -> tuple[date, bool] | None:
+    """A date as written, and whether it was written as a deadline (``…前``)."""
+    before = text.endswith(_BEFORE)
     try:
         if m := _DATE_FULL.match(text):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _DATE_MONTH.match(text):
-            return _month_end(int(m[1]), int(m[2]))
-        if m := _DATE_YEAR.match(text):
-            return date(int(m[1]), 12, 31)
-        if m := _DATE_HALF.match(text):
-            return date(int(m[1]), 6, 30) if m[2] == "上半年" else date(int(m[1]), 12, 31)
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+        elif m := _DATE_MONTH.match(text):
+            day = _month_end(int(m[1]), int(m[2]))
+        elif m := _DATE_YEAR.match(text):
+            day = date(int(m[1]), 12, 31)
+        elif m := _DATE_HALF.match(text):
+            day = date(int(m[1]), 6, 30) if m[2] == "上半年" else date(int(m[1]), 12, 31)
+        else:
+            return None
     except ValueError:
         return None
-    return None
+    return day, before
 
 
 def _split_operator(text: str) -> tuple[str, str]:
@@ -222,9 +229,10 @@ def parse_measure(raw: str) -> Measure:
     """Parse a value as written; anything without a number is qualitative."""
     text = raw.strip().replace("（", "(").replace("）", ")")
     op, body = _split_operator(text)
-    day = _parse_date(body)
-    if day is not None:
-        return Measure(raw, MeasureKind.DATE, "<=" if op == "=" else op, day=day, dimension="date")
+    parsed = _parse_date(body)
+    if parsed is not None:
+        day, before = parsed
+        return Measure(raw, MeasureKind.DATE, "<=" if before else op, day=day, dimension="date")
     if m := _RANK.match(body):
         try:
             rank = _chinese_int(m["n"])

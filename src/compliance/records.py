@@ -103,6 +103,9 @@ class ProjectInfo(Record):
     funds_arrived: Money | None = Field(None, title="到位资金（万元）")
     spent: Money = Field(title="支出数（万元）")
     goal: str | None = Field(None, title="总体目标")
+    execution_note: str | None = Field(None, title="预算执行情况说明")
+
+    _blank = field_validator("goal", "execution_note", mode="before")(_blank_to_none)
 
     @property
     def key(self) -> str:
@@ -285,6 +288,29 @@ class Indicator(Record):
     def target_is_qualitative(self) -> bool:
         """Whether the target has no measurable number, date or rank."""
         return self.target_measure.kind is MeasureKind.QUALITATIVE
+
+    @computed_field(title="实际值为定性表述")  # type: ignore[prop-decorator]
+    @property
+    def actual_is_qualitative(self) -> bool | None:
+        """Whether the actual value has no measurable number, date or rank; absent without one."""
+        actual = self.actual_measure
+        return None if actual is None else actual.kind is MeasureKind.QUALITATIVE
+
+    @computed_field(title="实际值写作区间")  # type: ignore[prop-decorator]
+    @property
+    def actual_is_bound(self) -> bool | None:
+        """Whether the actual is written as a bound (``≥90%``): a target, not a measurement."""
+        actual = self.actual_measure
+        return None if actual is None else actual.is_bound
+
+    @computed_field(title="逾期天数")  # type: ignore[prop-decorator]
+    @property
+    def days_late(self) -> int | None:
+        """For a date target with a date actual: days after the deadline (negative = early)."""
+        target, actual = self.target_measure, self.actual_measure
+        if actual is None or target.day is None or actual.day is None:
+            return None
+        return (actual.day - target.day).days
 
 
 class Document(Record):
