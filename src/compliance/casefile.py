@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compliance.errors import InputError, InputProblem, Location, display_path
+from compliance.forms import FundsRow, SelfEvaluation
 from compliance.records import (
     Acceptance,
     Adjustment,
@@ -51,6 +52,8 @@ class CaseFile(BaseModel):
     adjustments: list[Adjustment] = Field(default_factory=list)
     surveys: list[Survey] = Field(default_factory=list)
     statements: list[Statement] = Field(default_factory=list)
+    form: SelfEvaluation | None = None
+    form_funds: list[FundsRow] = Field(default_factory=list)
 
 
 SECTIONS = tuple(CaseFile.model_fields)
@@ -200,7 +203,13 @@ def build_project(data: Any, locate: Callable[[PathKey], Location], origin: str)
     records: list[Record] = [info]
     where: dict[int, tuple[str, int]] = {}
     for section in SECTIONS[1:]:
-        for index, record in enumerate(getattr(case, section)):
+        value = getattr(case, section)
+        if isinstance(value, Record):
+            value.located(locate((section,)))
+            where[id(value)] = (section, 0)
+            records.append(value)
+            continue
+        for index, record in enumerate(value or []):
             record.located(locate((section, index)))
             where[id(record)] = (section, index)
             records.append(record)

@@ -31,7 +31,7 @@ from compliance.operands import (
     literal,
     resolve,
 )
-from compliance.records import RECORD_KINDS
+from compliance.recordkinds import RECORD_KINDS
 from compliance.rulespec import AggregateFn, AnyOf, Clause, Condition, Op, Related, RuleSpec
 
 Dnf = list[list[Any]]

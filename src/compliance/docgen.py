@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.labels import Severity
-from compliance.records import RECORD_KINDS
+from compliance.recordkinds import RECORD_KINDS
 from compliance.rulepack import RulePack
 from compliance.rulespec import Op, RuleSpec
 from compliance.rulewords import describe_rule

@@ -20,7 +20,8 @@ from typing import Any
 
 from compliance.labels import Labeled
 from compliance.numeric import date_to_engine, grouped, money_to_engine, plain, to_engine
-from compliance.records import MONEY, RECORD_KINDS, Record
+from compliance.recordkinds import RECORD_KINDS
+from compliance.records import MONEY, Record
 
 
 class FieldType(StrEnum):

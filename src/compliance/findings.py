@@ -19,7 +19,8 @@ from compliance.errors import Location
 from compliance.facts import PSEUDO_FIELDS, SEQ, FieldSpec, FieldType, display, schema
 from compliance.labels import Severity
 from compliance.operands import SUBJECT
-from compliance.records import RECORD_KINDS, Record
+from compliance.recordkinds import RECORD_KINDS
+from compliance.records import Record
 from compliance.rulepack import Rule
 from compliance.rulespec import AnyOf, Clause, Condition
 from compliance.rulewords import absent_words

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -38,6 +39,7 @@ from compliance.labels import (
 )
 from compliance.numeric import percent
 from compliance.quantities import Measure, MeasureKind, deviation, parse_measure
+from compliance.scores import expected_score
 
 
 class MoneyMarker:
@@ -52,7 +54,7 @@ Text = Annotated[str, Field(min_length=1)]
 _BLANKS = {"", "——", "—", "-", "--", "/", "无"}
 
 
-def _blank_to_none(value: Any) -> Any:
+def blank_to_none(value: Any) -> Any:
     if isinstance(value, str) and value.strip() in _BLANKS:
         return None
     return value
@@ -105,7 +107,7 @@ class ProjectInfo(Record):
     goal: str | None = Field(None, title="总体目标")
     execution_note: str | None = Field(None, title="预算执行情况说明")
 
-    _blank = field_validator("goal", "execution_note", mode="before")(_blank_to_none)
+    _blank = field_validator("goal", "execution_note", mode="before")(blank_to_none)
 
     @property
     def key(self) -> str:
@@ -170,7 +172,7 @@ class SubProject(Record):
     transferred_amount: Money | None = Field(None, title="划转金额（万元）")
 
     _blank = field_validator("department", "note", "completion", "transferred_to", mode="before")(
-        _blank_to_none
+        blank_to_none
     )
 
     @model_validator(mode="after")
@@ -208,22 +210,44 @@ class Indicator(Record):
     kind = "indicator"
     label = "绩效指标"
     code: Text = Field(title="编号")
-    level1: Annotated[Level1, BeforeValidator(Level1.lookup)] = Field(title="一级指标")
-    level2: Annotated[Dimension, BeforeValidator(Dimension.lookup)] = Field(title="二级指标")
-    name: Text = Field(title="三级指标")
-    target: Text = Field(title="指标值")
-    actual: str | None = Field(None, title="实际完成值")
-    weight: Decimal | None = Field(None, title="分值", ge=0)
-    score: Decimal | None = Field(None, title="得分", ge=0)
-    deviation_reason: str | None = Field(None, title="偏差原因")
+    level1: Annotated[Level1, BeforeValidator(Level1.lookup)] = Field(
+        title="一级指标", validation_alias=AliasChoices("level1", "一级指标")
+    )
+    level2: Annotated[Dimension, BeforeValidator(Dimension.lookup)] = Field(
+        title="二级指标", validation_alias=AliasChoices("level2", "二级指标")
+    )
+    name: Text = Field(title="三级指标", validation_alias=AliasChoices("name", "三级指标"))
+    nature: str | None = Field(
+        None, title="指标性质", validation_alias=AliasChoices("nature", "指标性质")
+    )
+    target: Text = Field(
+        title="指标值", validation_alias=AliasChoices("target", "年度指标值", "指标值")
+    )
+    unit: str | None = Field(
+        None, title="度量单位", validation_alias=AliasChoices("unit", "度量单位")
+    )
+    actual: str | None = Field(
+        None, title="实际完成值", validation_alias=AliasChoices("actual", "实际完成值")
+    )
+    weight: Decimal | None = Field(
+        None, title="分值", ge=0, validation_alias=AliasChoices("weight", "分值")
+    )
+    score: Decimal | None = Field(
+        None, title="得分", ge=0, validation_alias=AliasChoices("score", "得分")
+    )
+    deviation_reason: str | None = Field(
+        None,
+        title="偏差原因",
+        validation_alias=AliasChoices("deviation_reason", "偏差原因分析及改进措施", "偏差原因"),
+    )
     evidence: str | None = Field(None, title="佐证材料")
     work_kind: Annotated[WorkKind, BeforeValidator(WorkKind.lookup)] | None = Field(
         None, title="考核的工作类型"
     )
 
-    _blank = field_validator("actual", "deviation_reason", "evidence", mode="before")(
-        _blank_to_none
-    )
+    _blank = field_validator(
+        "actual", "deviation_reason", "evidence", "nature", "unit", mode="before"
+    )(blank_to_none)
 
     @property
     def key(self) -> str:
@@ -233,15 +257,30 @@ class Indicator(Record):
     def display_name(self) -> str:
         return self.name
 
+    @property
+    def target_text(self) -> str:
+        """The target with the provincial form's 指标性质 and 度量单位 put back around it."""
+        nature = "" if self.nature in (None, "定性") else self.nature
+        return f"{nature}{self.target}{self.unit or ''}"
+
+    @property
+    def actual_text(self) -> str | None:
+        """The actual with the 度量单位 appended when it was given apart."""
+        if self.actual is None:
+            return None
+        needs_unit = self.unit and parse_measure(self.actual).unit == ""
+        return f"{self.actual}{self.unit}" if needs_unit else self.actual
+
     @cached_property
     def target_measure(self) -> Measure:
         """The target, parsed."""
-        return parse_measure(self.target)
+        return parse_measure(self.target_text)
 
     @cached_property
     def actual_measure(self) -> Measure | None:
         """The actual value, parsed, if one was given."""
-        return None if self.actual is None else parse_measure(self.actual)
+        text = self.actual_text
+        return None if text is None else parse_measure(text)
 
     @computed_field(title="指标值类型")  # type: ignore[prop-decorator]
     @property
@@ -302,6 +341,16 @@ class Indicator(Record):
         """Whether the actual is written as a bound (``≥90%``): a target, not a measurement."""
         actual = self.actual_measure
         return None if actual is None else actual.is_bound
+
+    @computed_field(title="按通用公式应得分")  # type: ignore[prop-decorator]
+    @property
+    def expected_score(self) -> Decimal | None:
+        """The score the common formula gives (domain.md): full marks when met, else pro rata.
+
+        ≥ indicators: actual ÷ target × 分值; ≤ indicators: target ÷ actual × 分值; never above
+        the 分值. None when the formula does not apply (no weight, no measurable actual).
+        """
+        return expected_score(self.weight, self.target_measure, self.actual_measure)
 
     @computed_field(title="逾期天数")  # type: ignore[prop-decorator]
     @property
@@ -428,7 +477,7 @@ class Adjustment(Record):
     approved: bool = Field(False, title="已履行审批")
     approval_ref: str | None = Field(None, title="审批文号")
 
-    _blank = field_validator("approval_ref", mode="before")(_blank_to_none)
+    _blank = field_validator("approval_ref", mode="before")(blank_to_none)
 
     @property
     def key(self) -> str:
@@ -492,19 +541,3 @@ class Statement(Record):
         """Whether the figure states a satisfaction rate (满意度/满意率 in percent)."""
         rate = "满意度" in self.quantity or "满意率" in self.quantity
         return rate and parse_measure(self.value).kind is MeasureKind.PERCENT
-
-
-RECORD_TYPES: tuple[type[Record], ...] = (
-    ProjectInfo,
-    SpendingArea,
-    SubProject,
-    Indicator,
-    Document,
-    Acceptance,
-    Payment,
-    Approval,
-    Adjustment,
-    Survey,
-    Statement,
-)
-RECORD_KINDS: dict[str, type[Record]] = {t.kind: t for t in RECORD_TYPES}

@@ -27,7 +27,7 @@ from compliance.compiler import (
 from compliance.errors import InputError, InputProblem, Location, did_you_mean, display_path, dotted
 from compliance.facts import FieldType, schema
 from compliance.operands import OperandError, Scope, field_spec
-from compliance.records import RECORD_KINDS
+from compliance.recordkinds import RECORD_KINDS
 from compliance.rulespec import (
     Aggregate,
     AggregateFn,

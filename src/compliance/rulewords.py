@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from compliance.facts import FieldSpec, display, schema
-from compliance.records import RECORD_KINDS
+from compliance.recordkinds import RECORD_KINDS
 from compliance.rulepack import Rule
 from compliance.rulespec import Aggregate, AnyOf, Clause, Condition, Related
 from compliance.templates import tidy
