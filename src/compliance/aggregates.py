@@ -74,8 +74,26 @@ def _filter(kind: str, conditions: list[Condition]) -> Callable[[Mapping[str, An
     return passes
 
 
-def _relative(agg: Aggregate, subject: Record, value: Decimal) -> Decimal | None:
+def _combined(
+    agg: Aggregate,
+    subject: Record,
+    value: Decimal,
+    computed: Mapping[tuple[str, str], Decimal | str],
+) -> Decimal | None:
+    """Apply ``plus``/``minus`` with an earlier aggregate of the same subject."""
+    other_name = agg.plus or agg.minus
+    if other_name is None:
+        return value
+    other = computed.get((other_name, subject.key))
+    if not isinstance(other, Decimal):
+        return None
+    return value + other if agg.plus else value - other
+
+
+def _relative(agg: Aggregate, subject: Record, value: Decimal | None) -> Decimal | None:
     """Apply ``gap_from``/``share_of``; None when the subject lacks the base value."""
+    if value is None:
+        return None
     if agg.gap_from:
         stated = getattr(subject, agg.gap_from)
         return None if stated is None else Decimal(stated) - value
@@ -140,14 +158,13 @@ def compute(spec: RuleSpec, project: ProjectRecords, facts: Facts) -> Iterator[A
                 value = "、".join(
                     display(schema(agg.of)[agg.field], getattr(m, agg.field)) for m in members
                 )
-            elif agg.fn is AggregateFn.SUM and agg.field:
-                total = sum((Decimal(getattr(m, agg.field) or 0) for m in members), Decimal(0))
-                value = _relative(agg, subject, total)
             else:
-                value = _relative(agg, subject, Decimal(len(members)))
-            if isinstance(value, Decimal) and agg.minus:
-                other = computed.get((agg.minus, subject.key))
-                value = value - other if isinstance(other, Decimal) else None
+                total = (
+                    sum((Decimal(getattr(m, agg.field) or 0) for m in members), Decimal(0))
+                    if agg.fn is AggregateFn.SUM and agg.field
+                    else Decimal(len(members))
+                )
+                value = _relative(agg, subject, _combined(agg, subject, total, computed))
             if value is None:
                 continue
             computed[(name, subject.key)] = value

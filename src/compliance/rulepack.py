@@ -251,14 +251,12 @@ class _Checker:
                     (*path, key),
                     f"'{key}' needs an aggregate over the subject's own kind ({self.spec.subject})",
                 )
-        relative = [k for k in ("gap_from", "share_of", "minus") if getattr(agg, k)]
-        if len(relative) > 1:
-            self.fail(
-                path,
-                f"give at most one of 'gap_from', 'share_of', 'minus'; got {', '.join(relative)}",
-            )
-        if relative and agg.fn is AggregateFn.LIST:
-            self.fail((*path, relative[0]), "a list aggregate cannot be a gap, share or difference")
+        for group in (("gap_from", "share_of"), ("plus", "minus")):
+            given = [k for k in group if getattr(agg, k)]
+            if len(given) > 1:
+                self.fail(path, f"give at most one of {', '.join(group)}; got both")
+            if given and agg.fn is AggregateFn.LIST:
+                self.fail((*path, given[0]), f"a list aggregate takes no '{given[0]}'")
         for key in ("gap_from", "share_of"):
             base = getattr(agg, key)
             if not base or not kinds_ok:
@@ -270,12 +268,13 @@ class _Checker:
                 continue
             if spec.type not in (FieldType.NUMBER, FieldType.MONEY):
                 self.fail((*path, key), f"'{base}' is {spec.type}; a gap or share needs a number")
-        if agg.minus:
-            earlier = list(self.spec.aggregates)[: list(self.spec.aggregates).index(name)]
-            if agg.minus not in earlier:
+        earlier = list(self.spec.aggregates)[: list(self.spec.aggregates).index(name)]
+        for key in ("plus", "minus"):
+            other = getattr(agg, key)
+            if other and other not in earlier:
                 self.fail(
-                    (*path, "minus"),
-                    f"'minus' names an aggregate declared before this one; "
+                    (*path, key),
+                    f"'{key}' names an aggregate declared before this one; "
                     f"declared before: {', '.join(earlier) or '(none)'}",
                 )
 

@@ -109,8 +109,10 @@ class Aggregate(Strict):
     """Report ``subject.<gap_from> − aggregate`` instead (exact; for reconciliations)."""
     share_of: str | None = None
     """Report ``aggregate ÷ subject.<share_of>`` in percent instead (exact, 2 places)."""
+    plus: str | None = None
+    """Add an earlier-declared aggregate (applied before ``gap_from``/``share_of``)."""
     minus: str | None = None
-    """Report this aggregate minus an earlier-declared one (e.g. a count surplus)."""
+    """Subtract an earlier-declared aggregate (applied before ``gap_from``/``share_of``)."""
 
 
 class Param(Strict):
