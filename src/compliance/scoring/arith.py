@@ -58,6 +58,11 @@ def pts(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def fixed(value: Decimal) -> str:
+    """Points with two decimals, for the number columns of score tables (``3.00``)."""
+    return plain(round_score(value))
+
+
 def money(value: Decimal) -> str:
     """Money in 万元 as reports write it (``4,600.00万元``)."""
     return f"{grouped(value)}万元"

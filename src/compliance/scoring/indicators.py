@@ -56,7 +56,7 @@ def score_indicator(
     said = f"指标值“{indicator.target}”，实际“{indicator.actual}”"
     if actual is None:
         return _gap(f"指标值“{indicator.target}”，未填实际完成值")
-    if actual.is_bound:
+    if actual.is_bound and actual.kind in (MeasureKind.QUANTITY, MeasureKind.PERCENT):
         return _gap(f"{said}：实际完成值写成了指标值的形式，不是实测值")
     if MeasureKind.QUALITATIVE in (target.kind, actual.kind):
         word = (indicator.actual or "").strip()

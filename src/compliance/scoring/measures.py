@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from compliance.casefile import ProjectRecords
-from compliance.labels import Status
-from compliance.records import Acceptance, Indicator, Level1, SubProject, Survey
+from compliance.labels import Level1, Status
+from compliance.records import Acceptance, Indicator, SubProject, Survey
 from compliance.scoring.arith import HUNDRED, money, pct
 from compliance.scoring.indicators import measured_percent
 
@@ -130,9 +130,7 @@ def within_budget_rate(project: ProjectRecords) -> Rate:
 
 def satisfaction(project: ProjectRecords) -> Rate:
     """A measured satisfaction: surveys with a figure, else the satisfaction indicator's actual."""
-    figures = [
-        r for r in project.records if isinstance(r, Survey) and r.satisfaction is not None
-    ]
+    figures = [r for r in project.records if isinstance(r, Survey) and r.satisfaction is not None]
     if figures:
         values = [f.satisfaction for f in figures if f.satisfaction is not None]
         value = sum(values, Decimal(0)) / len(values) / HUNDRED

@@ -60,7 +60,7 @@ class Deduction(Strict):
 
     rule: Annotated[list[str], BeforeValidator(_listed)] = Field(default_factory=list)
     category: str | None = None
-    points: Decimal = Field(gt=0, allow_inf_nan=False, title="每项扣分")
+    points: Decimal = Field(ge=0, allow_inf_nan=False, title="每项扣分")
     max: Decimal | None = Field(None, gt=0, allow_inf_nan=False, title="最多扣分")
     note: str | None = None
 
@@ -199,7 +199,10 @@ def _meaning(profile: Profile, locate: Any) -> list[InputProblem]:
     rules: dict[str, PathKey] = {}
     for i, item in enumerate(profile.items):
         if item.code in seen:
-            add(("items", i, "code"), f"duplicate item code '{item.code}' (also item {seen[item.code]})")
+            add(
+                ("items", i, "code"),
+                f"duplicate item code '{item.code}' (also item {seen[item.code]})",
+            )
         seen.setdefault(item.code, i)
         if item.method == "rate" and item.measure is None:
             add(("items", i, "measure"), "a 'rate' item needs a measure")

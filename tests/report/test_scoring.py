@@ -1,0 +1,222 @@
+"""Scoring formulas, the rounding policy, the self-evaluation profile, and profile errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from compliance.errors import InputError
+from compliance.records import Indicator
+from compliance.report import Report
+from compliance.rulepack import RulePack
+from compliance.scoring import DEFAULT_PROFILES, load_profile
+from compliance.scoring.arith import apportion, round_score
+from compliance.scoring.indicators import score_indicator
+from compliance.scoring.profile import DEFAULT_QUALITATIVE
+
+D = Decimal
+
+
+def indicator(target: str, actual: str | None, **extra: object) -> Indicator:
+    return Indicator.model_validate(
+        {
+            "code": "X",
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "测试指标",
+            "target": target,
+            "actual": actual,
+            **extra,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("total", "count", "shares"),
+    [
+        (D(50), 12, [D("4.17")] * 8 + [D("4.16")] * 4),
+        (D(20), 4, [D(5)] * 4),
+        (D(10), 3, [D("3.34"), D("3.33"), D("3.33")]),
+        (D(30), 0, []),
+    ],
+)
+def test_apportion_adds_up_exactly(total: Decimal, count: int, shares: list[Decimal]) -> None:
+    assert apportion(total, count) == shares
+    assert sum(shares, D(0)) == (total if count else 0)
+
+
+def test_round_half_up() -> None:
+    assert round_score(D("3.905")) == D("3.91")
+    assert round_score(D("2.004999")) == D("2.00")
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "weight", "score"),
+    [
+        ("≥1200台", "1640台", "5", "5.00"),  # met: full marks, overshoot earns nothing
+        ("≥18项", "15项", "6", "5.00"),  # 15/18 × 6
+        ("≤2小时", "3小时", "10", "6.67"),  # 2/3 × 10
+        ("≤2小时", "90分钟", "10", "10.00"),  # units converted: 1.5 h ≤ 2 h
+        ("100%", "95%", "4", "3.80"),  # no operator: read as ≥
+        ("全国前五名", "全国第十名", "4", "2.00"),  # ranks count like ≤: 5/10 × 4
+        ("2020年11月底", "2020年11月20日", "3", "3.00"),  # on time
+        ("2020年11月底", "2020年12月15日", "3", "0.00"),  # late
+        ("≥600T", "772T", "5", "5.00"),
+    ],
+)
+def test_indicator_formulas(target: str, actual: str, weight: str, score: str) -> None:
+    result = score_indicator(indicator(target, actual), D(weight), DEFAULT_QUALITATIVE)
+    assert result.score == D(score), result.how
+    assert result.gap is None
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "why"),
+    [
+        ("≥90%", None, "未填实际完成值"),
+        ("≥90%", "≥90%", "不是实测值"),
+        ("效果明显", "效果较好", "无法按达成程度分档"),
+        ("≥2次/天", "5台", "无法比较"),
+    ],
+)
+def test_indicators_without_a_usable_actual_score_zero(
+    target: str, actual: str | None, why: str
+) -> None:
+    result = score_indicator(indicator(target, actual), D(5), DEFAULT_QUALITATIVE)
+    assert result.score == 0
+    assert result.gap is not None and why in result.how
+
+
+def test_qualitative_bands() -> None:
+    assert score_indicator(indicator("效果明显", "部分达成"), D(10), DEFAULT_QUALITATIVE).score == 5
+    assert score_indicator(indicator("效果明显", "达成"), D(10), DEFAULT_QUALITATIVE).score == 10
+
+
+def test_self_evaluation_form(self_eval_report: Report) -> None:
+    """智慧交通 form: execution 185/200 = 92.5 % × 10 = 9.25; 产出 20 + 98/99×10 (9.90) + 2/3×10
+    (6.67) + 10 = 46.57; 效益 15 + 15 (qualitative 达成) = 30; 满意度 85/90 × 10 = 9.44 → 95.26, 优."""
+    [project] = self_eval_report.projects
+    card = project.card
+    assert card is not None
+    assert card.profile.startswith("单位自评")
+    assert [(line.name, line.score) for line in card.lines] == [
+        ("预算执行率", D("9.25")),
+        ("产出指标", D("46.57")),
+        ("效益指标", D("30.00")),
+        ("满意度指标", D("9.44")),
+    ]
+    assert card.total == D("95.26") and card.grade == "优"
+    children = {c.code: c for line in card.lines for c in line.children}
+    assert {code: c.weight for code, c in children.items()} == {
+        "I01": 20,
+        "I02": 10,
+        "I03": 10,
+        "I04": 10,
+        "I05": 15,
+        "I06": 15,
+        "I07": 10,
+    }  # the form's own 分值 (they add up to 50/30/10)
+    assert children["I02"].score == D("9.90") and children["I02"].claimed == 10
+
+
+def test_claimed_scores_beyond_tolerance_are_reported(self_eval_report: Report) -> None:
+    card = self_eval_report.projects[0].card
+    assert card is not None
+    # I02 claims 10 for 9.90 and I07 claims 9 for 9.44: within the 0.5 tolerance.
+    [check] = card.checks
+    assert (check.code, check.kind, check.claimed, check.computed) == (
+        "I03",
+        "score",
+        10,
+        D("6.67"),
+    )
+    assert "相差3.33分" in check.message and "超过容差0.5分" in check.message
+
+
+def test_form_weights_that_do_not_add_up_are_replaced_and_reported(
+    pack: RulePack, tmp_path: Path
+) -> None:
+    from compliance.checker import Checker
+    from compliance.report import build_report
+    from tests.report.conftest import SELF_EVAL
+
+    record = tmp_path / "form.yaml"
+    record.write_text(
+        SELF_EVAL.read_text(encoding="utf-8").replace(
+            "weight: 20, score: 20", "weight: 25, score: 20"
+        ),
+        encoding="utf-8",
+    )
+    report = build_report(Checker(pack).run([record]))
+    card = report.projects[0].card
+    assert card is not None
+    output = card.lines[1]
+    assert [c.weight for c in output.children] == [D("12.5")] * 4  # equal shares of 50
+    kinds = {(c.code, c.kind) for c in card.checks}
+    assert ("I01", "weight") in kinds
+
+
+def test_shipped_profiles_load_and_add_up(pack: RulePack) -> None:
+    for name in ("self_evaluation.yaml", "third_party.yaml"):
+        loaded = load_profile(DEFAULT_PROFILES / name)
+        loaded.check_against(pack)
+        assert sum(i.weight for i in loaded.profile.items) == 100
+    third = load_profile(DEFAULT_PROFILES / "third_party.yaml").profile
+    by_level1: dict[str, Decimal] = {}
+    for item in third.items:
+        by_level1[item.level1] = by_level1.get(item.level1, D(0)) + item.weight
+    assert by_level1 == {"决策": 20, "过程": 20, "产出": 30, "效益": 30}
+    assert by_level1["产出"] + by_level1["效益"] >= 60  # domain.md: output + benefit ≥ 60 %
+
+
+BAD_PROFILE = """\
+name: 坏方案
+items:
+  - code: A1
+    level1: 决策
+    name: 立项
+    weigth: 50
+    method: deductions
+  - code: A1
+    level1: 过程
+    name: 执行率
+    weight: 40
+    method: rate
+"""
+
+
+def test_profile_errors_have_file_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_PROFILE, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_profile(path)
+    text = str(caught.value)
+    assert ":6:13: error: items[0].weigth: unknown field 'weigth' (did you mean 'weight'?)" in text
+    assert ":3:5: error: items[0].weight: required field is missing" in text
+
+
+def test_profile_meaning_errors(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_PROFILE.replace("weigth", "weight"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_profile(path)
+    text = str(caught.value)
+    assert ":3:3: error: items: item weights add up to 90, not to the total 100" in text
+    assert ":8:11: error: items[1].code: duplicate item code 'A1'" in text
+    assert "items[1].measure: a 'rate' item needs a measure" in text
+
+
+def test_profile_rules_are_checked_against_the_pack(tmp_path: Path, pack: RulePack) -> None:
+    text = (DEFAULT_PROFILES / "third_party.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "copy.yaml"
+    path.write_text(
+        text.replace("{rule: PA01, points: 1}", "{rule: PA91, points: 1}"), encoding="utf-8"
+    )
+    loaded = load_profile(path)
+    with pytest.raises(InputError) as caught:
+        loaded.check_against(pack)
+    line = text.splitlines().index("      - {rule: PA01, points: 1}") + 1
+    assert f"copy.yaml:{line}:" in str(caught.value)
+    assert "unknown rule 'PA91' (did you mean 'PA01'?)" in str(caught.value)
