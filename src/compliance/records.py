@@ -55,6 +55,7 @@ _BLANKS = {"", "——", "—", "-", "--", "/", "无"}
 
 
 def blank_to_none(value: Any) -> Any:
+    """Read the placeholders tables use for an empty cell (——, /, 无) as no value."""
     if isinstance(value, str) and value.strip() in _BLANKS:
         return None
     return value
@@ -204,6 +205,14 @@ class SubProject(Record):
         return self.budget - self.spent
 
 
+_COLUMNS = {
+    "nature": ("nature", "指标性质"),
+    "unit": ("unit", "度量单位"),
+    "target": ("target", "年度指标值", "指标值"),
+    "actual": ("actual", "实际完成值"),
+}
+
+
 class Indicator(Record):
     """A performance indicator (绩效指标) with its target and actual as written."""
 
@@ -257,30 +266,55 @@ class Indicator(Record):
     def display_name(self) -> str:
         return self.name
 
-    @property
-    def target_text(self) -> str:
-        """The target with the provincial form's 指标性质 and 度量单位 put back around it."""
-        nature = "" if self.nature in (None, "定性") else self.nature
-        return f"{nature}{self.target}{self.unit or ''}"
+    @model_validator(mode="before")
+    @classmethod
+    def _join_provincial_columns(cls, data: Any) -> Any:
+        """Put the provincial form's 指标性质 and 度量单位 back around the values.
 
-    @property
-    def actual_text(self) -> str | None:
-        """The actual with the 度量单位 appended when it was given apart."""
-        if self.actual is None:
-            return None
-        needs_unit = self.unit and parse_measure(self.actual).unit == ""
-        return f"{self.actual}{self.unit}" if needs_unit else self.actual
+        The provincial form writes ``≥ | 50 | 公里`` in three columns; the target is
+        ``≥50公里``. The two columns are kept as recorded, and the target and actual
+        read as people say them.
+        """
+        if not isinstance(data, dict):
+            return data
+        found = {
+            name: next((k for k in keys if k in data), None) for name, keys in _COLUMNS.items()
+        }
+        nature = data.get(found["nature"]) if found["nature"] else None
+        unit = data.get(found["unit"]) if found["unit"] else None
+        if nature is None and unit is None:
+            return data
+        data = dict(data)
+        nature_text = (
+            "" if str(nature or "").strip() in ("", "定性", "=", "＝") else str(nature).strip()
+        )
+        unit_text = str(unit or "").strip()
+        for name in ("target", "actual"):
+            key = found[name]
+            value = data.get(key) if key else None
+            if value is None or str(value).strip() in _BLANKS:
+                continue
+            text = str(value).strip()
+            if (
+                unit_text
+                and parse_measure(text).unit == ""
+                and parse_measure(text).number is not None
+            ):
+                text += unit_text
+            if name == "target" and nature_text and not text.startswith(nature_text):
+                text = nature_text + text
+            data[key] = text
+        return data
 
     @cached_property
     def target_measure(self) -> Measure:
         """The target, parsed."""
-        return parse_measure(self.target_text)
+        return parse_measure(self.target)
 
     @cached_property
     def actual_measure(self) -> Measure | None:
         """The actual value, parsed, if one was given."""
-        text = self.actual_text
-        return None if text is None else parse_measure(text)
+        return None if self.actual is None else parse_measure(self.actual)
 
     @computed_field(title="指标值类型")  # type: ignore[prop-decorator]
     @property
