@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The SARIF 2.1.0 JSON schema that Microsoft's SARIF SDK publishes in its npm package
+# @microsoft/jest-sarif; the report tests validate `compliance report --format sarif` against it.
+SARIF_PACKAGE := @microsoft/jest-sarif@1.0.0-beta.0
+SARIF_SCHEMA := $(VENV)/share/sarif/sarif-2.1.0-rtm.5.json
 
-.PHONY: setup demo test lint docs clean
+.PHONY: setup browser demo test lint docs clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(SARIF_SCHEMA)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +18,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(SARIF_SCHEMA):
+	mkdir -p $(@D)
+	cd $(@D) && npm pack --silent $(SARIF_PACKAGE) >/dev/null && \
+	  tar -xzf microsoft-jest-sarif-*.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json && \
+	  mv package/lib/schemas/sarif-2.1.0-rtm.5.json . && rm -rf package microsoft-jest-sarif-*.tgz
+
+## Debian's chromium and Noto CJK fonts, for the HTML report's browser test (apt-get, as root).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-noto-cjk >/dev/null; \
+	  else echo "chromium or fonts-noto-cjk missing: the browser test skips (CI installs them)"; fi; \
+	fi
+
 ## Check the seed case (Qingdao 2020 e-government funds) and print the findings.
 demo: setup
 	$(BIN)/compliance check cases/qingdao-egov-2020 --fail-on none
 
 ## Lint, type-check, validate the rule pack, and run every test.
-test: setup lint
+test: setup browser lint
 	$(BIN)/pytest
 
 ## Regenerate rules/rule.schema.json and docs/rules/ after changing rules or the rule models.

@@ -12,14 +12,14 @@ import sys
 from collections.abc import Sequence
 
 from compliance import __version__
-from compliance.commands import EXIT_CLEAN, check, explain, rules
+from compliance.commands import EXIT_CLEAN, check, explain, report, rules
 
 DESCRIPTION = """\
 Check project-expenditure performance evaluation records (项目支出绩效评价)
 against the YAML rule pack and report the problems (主要问题) with their evidence
 and the recommendations (相关建议) that answer them."""
 
-COMMANDS = (check, rules, explain)
+COMMANDS = (check, rules, explain, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

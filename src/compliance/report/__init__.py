@@ -1,4 +1,4 @@
-"""Evaluation reports of scored projects.
+"""Evaluation reports of scored projects: HTML, Word, Markdown and SARIF.
 
 ``build_report`` checks nothing itself: it scores a :class:`~compliance.checker.CheckRun`
 under a profile, and each format lays the same :class:`Report` out.
@@ -6,6 +6,32 @@ under a profile, and each format lays the same :class:`Report` out.
 
 from __future__ import annotations
 
-from compliance.report.model import ProjectReport, Report, build_report
+from collections.abc import Callable
+from pathlib import Path
 
-__all__ = ["ProjectReport", "Report", "build_report"]
+from compliance.report.html import render_html
+from compliance.report.markdown import render_report_markdown
+from compliance.report.model import ProjectReport, Report, build_report
+from compliance.report.sarif import render_sarif
+from compliance.report.word import render_docx
+
+TEXT_FORMATS: dict[str, Callable[[Report, Path], str]] = {
+    "html": lambda report, base: render_html(report, base),
+    "markdown": lambda report, _base: render_report_markdown(report),
+    "sarif": lambda report, _base: render_sarif(report),
+}
+"""Formats written as UTF-8 text; ``base`` is the output file's folder (for relative links)."""
+
+FORMATS = (*TEXT_FORMATS, "docx")
+
+__all__ = [
+    "FORMATS",
+    "TEXT_FORMATS",
+    "ProjectReport",
+    "Report",
+    "build_report",
+    "render_docx",
+    "render_html",
+    "render_report_markdown",
+    "render_sarif",
+]

@@ -1,0 +1,121 @@
+"""SARIF output validated against the SARIF 2.1.0 JSON schema published by Microsoft's SARIF SDK.
+
+The schema is not written here: `make setup` unpacks it from the npm package
+@microsoft/jest-sarif@1.0.0-beta.0 (lib/schemas/sarif-2.1.0-rtm.5.json, the SDK's schema for
+SARIF 2.1.0), and its digest is pinned below. No PyPI package ships the schema as a file.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft4Validator
+
+from compliance.report import Report
+from tests.conftest import CliRun
+from tests.report.conftest import SELF_EVAL
+
+SCHEMA = Path(sys.prefix) / "share" / "sarif" / "sarif-2.1.0-rtm.5.json"
+SCHEMA_SHA256 = "2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8"
+SEED = "cases/qingdao-egov-2020"
+
+
+@pytest.fixture(scope="module")
+def validator() -> Draft4Validator:
+    if not SCHEMA.exists():
+        message = f"{SCHEMA} missing: run `make setup` (npm pack @microsoft/jest-sarif)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    data = SCHEMA.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == SCHEMA_SHA256
+    schema = json.loads(data)
+    assert schema["properties"]["version"]["enum"] == ["2.1.0"]
+    Draft4Validator.check_schema(schema)
+    return Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+def _sarif(cli: CliRun, path: str) -> dict[str, Any]:
+    code, out, err = cli("report", path, "--format", "sarif")
+    assert (code, err) == (0, "")
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def _errors(validator: Draft4Validator, log: dict[str, Any]) -> list[str]:
+    return [f"{e.json_path}: {e.message}" for e in validator.iter_errors(log)]
+
+
+def test_seed_sarif_is_valid(cli: CliRun, validator: Draft4Validator) -> None:
+    assert _errors(validator, _sarif(cli, SEED)) == []
+
+
+def test_the_validator_rejects_a_broken_log(cli: CliRun, validator: Draft4Validator) -> None:
+    log = _sarif(cli, SEED)
+    broken = copy.deepcopy(log)
+    broken["runs"][0]["results"][0]["level"] = "fatal"
+    del broken["runs"][0]["tool"]["driver"]["name"]
+    errors = _errors(validator, broken)
+    assert any("'fatal' is not one of" in e for e in errors)
+    assert any("'name' is a required property" in e for e in errors)
+
+
+def test_each_finding_is_a_result_on_its_record_line(cli: CliRun, seed_report: Report) -> None:
+    [run] = _sarif(cli, SEED)["runs"]
+    findings = seed_report.projects[0].result.findings
+    results = run["results"]
+    assert len(results) == len(findings)
+    rules = run["tool"]["driver"]["rules"]
+    for finding, result in zip(findings, results, strict=True):
+        assert result["ruleId"] == finding.rule
+        assert rules[result["ruleIndex"]]["id"] == finding.rule
+        assert result["message"]["text"] == finding.message
+        assert result["level"] == {"high": "error", "medium": "warning"}.get(
+            finding.severity.value, "note"
+        )
+        [where] = result["locations"]
+        physical = where["physicalLocation"]
+        assert finding.location is not None
+        assert physical["artifactLocation"] == {
+            "uri": finding.location.file,
+            "uriBaseId": "SRCROOT",
+        }
+        assert physical["region"] == {
+            "startLine": finding.location.line,
+            "startColumn": finding.location.column,
+        }
+    storage = next(r for r in results if r["ruleId"] == "TG01" and "云存储" in r["message"]["text"])
+    assert storage["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
+        "indicators.yaml"
+    )
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"].startswith("file:///")
+
+
+def test_rule_metadata_and_score(cli: CliRun) -> None:
+    [run] = _sarif(cli, SEED)["runs"]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["PA01"]["shortDescription"]["text"] == "立项前未开展可行性研究"
+    assert rules["PA01"]["defaultConfiguration"]["level"] == "error"
+    assert rules["PA01"]["properties"]["framework"] == "决策/项目立项/立项程序规范性"
+    [score] = run["properties"]["scores"]
+    assert (score["total"], score["grade"]) == ("53.92", "差")
+    assert [line["code"] for line in score["lines"]][:2] == ["A11", "A12"]
+    assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_claimed_score_differences_are_results(cli: CliRun, validator: Draft4Validator) -> None:
+    log = _sarif(cli, str(SELF_EVAL))
+    assert _errors(validator, log) == []
+    [run] = log["runs"]
+    [check] = [r for r in run["results"] if r["ruleId"] == "SC01"]
+    assert "故障响应时间" in check["message"]["text"]
+    region = check["locations"][0]["physicalLocation"]["region"]
+    line = SELF_EVAL.read_text(encoding="utf-8").splitlines()[region["startLine"] - 1]
+    assert "I03" in line
