@@ -62,6 +62,16 @@ def a_project(scenario: Scenario, name: str, budget: str, spent: str) -> None:
     }
 
 
+@given(parsers.parse("项目到位资金 {amount} 万元"))
+def funds_arrived(scenario: Scenario, amount: str) -> None:
+    scenario.record["project"]["funds_arrived"] = amount
+
+
+@given(parsers.parse("项目的评价类型为{kind}"))
+def evaluation_kind(scenario: Scenario, kind: str) -> None:
+    scenario.record["project"]["evaluation_kind"] = kind
+
+
 @given(parsers.parse("支出领域 {code}“{name}”，预算小计 {budget} 万元，支出小计 {spent} 万元"))
 def a_spending_area(scenario: Scenario, code: str, name: str, budget: str, spent: str) -> None:
     scenario.add("spending_areas", {"code": code, "name": name, "budget": budget, "spent": spent})
@@ -181,6 +191,15 @@ def a_dated_acceptance(scenario: Scenario, code: str, number: int, day: str) -> 
     scenario.add("acceptances", {"code": code, "sub_project": number, "date": day})
 
 
+@given(parsers.re(r"验收单“(?P<code>[^”]+)”未(?P<what>签字|盖章)$"))
+def an_acceptance_lacking(scenario: Scenario, code: str, what: str) -> None:
+    for item in scenario.record.get("acceptances", []):
+        if item["code"] == code:
+            item["signed" if what == "签字" else "sealed"] = False
+            return
+    raise AssertionError(f"no acceptance form '{code}'")
+
+
 @given(parsers.parse("记账凭证“{voucher}”缺少“{attachment}”"))
 def a_voucher_missing(scenario: Scenario, voucher: str, attachment: str) -> None:
     scenario.add("payments", {"voucher": voucher, "attachments": {"发票": True, attachment: False}})
@@ -221,6 +240,12 @@ def an_approval(scenario: Scenario, ref: str, day: str) -> None:
 def a_survey(scenario: Scenario, who: str) -> None:
     code = f"DC-{len(scenario.record.get('surveys', [])) + 1}"
     scenario.add("surveys", {"code": code, "conducted_by": who})
+
+
+@given(parsers.parse("{who}开展了满意度调查，有效样本 {respondents:d} 份"))
+def a_sampled_survey(scenario: Scenario, who: str, respondents: int) -> None:
+    code = f"DC-{len(scenario.record.get('surveys', [])) + 1}"
+    scenario.add("surveys", {"code": code, "conducted_by": who, "respondents": respondents})
 
 
 @given(parsers.parse("“{place}”称{quantity}为{value}"))
