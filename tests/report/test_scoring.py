@@ -92,6 +92,8 @@ def test_indicators_without_a_usable_actual_score_zero(
 def test_qualitative_bands() -> None:
     assert score_indicator(indicator("效果明显", "部分达成"), D(10), DEFAULT_QUALITATIVE).score == 5
     assert score_indicator(indicator("效果明显", "达成"), D(10), DEFAULT_QUALITATIVE).score == 10
+    same = score_indicator(indicator("明显改善", "明显改善"), D(10), DEFAULT_QUALITATIVE)
+    assert same.score == 10 and "按达成计" in same.how
 
 
 def test_self_evaluation_form(self_eval_report: Report) -> None:

@@ -74,9 +74,11 @@ def _table(doc: Any, header: list[str], rows: list[list[str]], widths: list[floa
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Mm(width)
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)  # the grid, which LibreOffice and WPS follow
+        for cell in column.cells:
+            cell.width = Mm(width)  # each cell, which Word follows
     return table
 
 
@@ -109,7 +111,7 @@ def _basics(doc: Any, project: ProjectReport) -> None:
             doc,
             ["序号", "子项目名称", "预算（万元）", "支出（万元）", "执行率", "完成情况"],
             rows,
-            [12, 62, 24, 24, 18, 16],
+            [10, 56, 22, 22, 22, 22],
         )
     if project.indicators:
         doc.add_heading("（三）绩效指标完成情况", level=2)
@@ -205,7 +207,7 @@ def _score_table(doc: Any, card: Scorecard) -> None:
         doc,
         ["一级指标", "二级指标", "三级指标", "分值", "得分", "评分理由"],
         rows,
-        [16, 18, 28, 12, 14, 66],
+        [16, 18, 26, 11, 12, 71],
     )
 
 

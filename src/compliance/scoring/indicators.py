@@ -60,6 +60,11 @@ def score_indicator(
         return _gap(f"{said}：实际完成值写成了指标值的形式，不是实测值")
     if MeasureKind.QUALITATIVE in (target.kind, actual.kind):
         word = (indicator.actual or "").strip()
+        if word == indicator.target.strip():
+            score = round_score(weight)
+            return IndicatorScore(
+                score, f"{said}：定性指标，实际表述与指标值相同，按达成计，得满分{pts(score)}"
+            )
         if word not in qualitative:
             return _gap(
                 f"{said}：定性表述无法按达成程度分档（评分方案 qualitative 未定义“{word}”）"
