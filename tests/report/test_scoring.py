@@ -222,3 +222,26 @@ def test_profile_rules_are_checked_against_the_pack(tmp_path: Path, pack: RulePa
     line = text.splitlines().index("      - {rule: PA01, points: 1}") + 1
     assert f"copy.yaml:{line}:" in str(caught.value)
     assert "unknown rule 'PA91' (did you mean 'PA01'?)" in str(caught.value)
+
+
+def test_without_framework_deductions_unnamed_findings_are_listed_unscored(
+    pack: RulePack, tmp_path: Path
+) -> None:
+    from compliance.checker import Checker
+    from compliance.report import build_report
+    from tests.report.conftest import SEED
+
+    text = (DEFAULT_PROFILES / "third_party.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "no-framework.yaml"
+    path.write_text(
+        "\n".join(
+            line for line in text.splitlines() if not line.startswith("framework_deductions")
+        ),
+        encoding="utf-8",
+    )
+    card = build_report(Checker(pack).run([SEED]), path).projects[0].card
+    assert card is not None
+    named = {"PA01", "PA02", "PA03", "TG01", "TG03", "TG04", "TG05", "FN02", "FN04", "FN05"}
+    named |= {"PM01", "PM02", "PM03", "PM04", "PM05", "DQ01", "SA01", "SA02"}
+    assert card.unscored and all(f.rule not in named for f in card.unscored)
+    assert card.total > D("52.17")  # the unnamed findings cost nothing here

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from compliance.errors import InputError, InputProblem, did_you_mean, dotted
-from compliance.labels import Dimension, EvaluationKind, Level1
+from compliance.labels import Dimension, EvaluationKind, Level1, Severity
 from compliance.rulepack import RulePack
 from compliance.source import PathKey, SourceDocument, read_yaml
 from compliance.validation import problems_from
@@ -137,6 +137,11 @@ class Profile(Strict):
     claim_tolerance: Decimal = Field(Decimal("0.5"), ge=0, allow_inf_nan=False)
     qualitative: dict[str, Decimal] = Field(default_factory=lambda: dict(DEFAULT_QUALITATIVE))
     grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), min_length=1)
+    framework_deductions: (
+        dict[Annotated[Severity, BeforeValidator(Severity.lookup)], Decimal] | None
+    ) = Field(None, title="按评价框架扣分")
+    """Points per finding by severity, for findings no entry names: deducted from the item
+    whose 一级 and 三级 match the first and last part of the rule's framework path."""
     items: list[Item] = Field(min_length=1)
 
 
@@ -228,6 +233,12 @@ def _meaning(profile: Profile, locate: Any) -> list[InputProblem]:
         add(("grades",), "grades must be listed from the highest band down, each min lower")
     elif mins[-1] != 0:
         add(("grades", len(mins) - 1, "min"), "the lowest grade must start at 0")
+    for severity, points in (profile.framework_deductions or {}).items():
+        if points < 0:
+            add(
+                ("framework_deductions", severity.value),
+                f"points must not be negative, got {points}",
+            )
     for word, share in profile.qualitative.items():
         if not Decimal(0) <= share <= Decimal(1):
             add(("qualitative", word), f"share must lie between 0 and 1, got {share}")

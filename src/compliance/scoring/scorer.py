@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from compliance.checker import ProjectResult
 from compliance.findings import Finding
+from compliance.labels import Severity
 from compliance.records import Indicator
 from compliance.scoring.arith import ZERO, apportion, capped, pct, pts, round_score
 from compliance.scoring.indicators import score_indicator
@@ -104,12 +105,34 @@ def _assign(profile: Profile, findings: list[Finding]) -> dict[int, tuple[int, i
                 by_rule.setdefault(rule, (i, j))
             if deduction.category is not None:
                 by_category.setdefault(deduction.category, (i, j))
+    by_path = {(item.level1, item.name): i for i, item in enumerate(profile.items)}
     assigned = {}
     for finding in findings:
         place = by_rule.get(finding.rule) or by_category.get(finding.category)
+        if place is None and profile.framework_deductions is not None:
+            parts = finding.framework.split("/")
+            index = by_path.get((parts[0], parts[-1]))
+            place = None if index is None else (index, FRAMEWORK)
         if place is not None:
             assigned[finding.number] = place
     return assigned
+
+
+FRAMEWORK = -1
+"""Deduction index of findings deducted by their framework path (no entry names them)."""
+
+
+def _framework_deductions(
+    profile: Profile, hits: list[Finding]
+) -> list[tuple[Deduction, list[Finding]]]:
+    points = profile.framework_deductions or {}
+    out = []
+    for severity in Severity:
+        same = [f for f in hits if f.severity is severity]
+        if same and severity in points:
+            note = f"按评价框架“{same[0].framework}”归入本项，{severity.label}风险问题每项扣分"
+            out.append((Deduction(points=points[severity], note=note), same))
+    return out
 
 
 def _deduct(deduction: Deduction, hits: list[Finding]) -> tuple[Decimal, list[str]]:
@@ -257,8 +280,13 @@ def score_project(profile: Profile, result: ProjectResult, profile_file: str = "
     for i, item in enumerate(profile.items):
         line = _base(item, result, profile)
         total_off = ZERO
-        for j, deduction in enumerate(item.deductions):
-            hits = [f for f in result.findings if assigned.get(f.number) == (i, j)]
+        entries = [
+            (deduction, [f for f in result.findings if assigned.get(f.number) == (i, j)])
+            for j, deduction in enumerate(item.deductions)
+        ]
+        framework_hits = [f for f in result.findings if assigned.get(f.number) == (i, FRAMEWORK)]
+        entries.extend(_framework_deductions(profile, framework_hits))
+        for deduction, hits in entries:
             amount, reasons = _deduct(deduction, hits)
             total_off += amount
             line.reasons.extend(reasons)
@@ -268,7 +296,7 @@ def score_project(profile: Profile, result: ProjectResult, profile_file: str = "
             line.score = round_score(max(ZERO, before - total_off))
             floor = "（扣至0分为止）" if total_off > before else ""
             line.reasons.append(f"{pts(before)} − {pts(total_off)} = {pts(line.score)}{floor}")
-        elif item.method == "deductions":
+        elif item.method == "deductions" and not line.findings:
             line.reasons.append("未发现相关问题，得满分")
         checks.extend(_checks(line, profile.claim_tolerance, indicators))
         lines.append(line)
