@@ -171,6 +171,15 @@ def a_deviation_reason(scenario: Scenario, name: str, reason: str) -> None:
     raise AssertionError(f"no indicator '{name}'")
 
 
+@given(parsers.parse("指标“{name}”的佐证材料为“{evidence}”"))
+def an_evidence(scenario: Scenario, name: str, evidence: str) -> None:
+    for item in scenario.record.get("indicators", []):
+        if item["name"] == name:
+            item["evidence"] = evidence
+            return
+    raise AssertionError(f"no indicator '{name}'")
+
+
 @given(parsers.parse("项目有“{kind}”"))
 def a_document(scenario: Scenario, kind: str) -> None:
     scenario.add("documents", {"type": kind, "archive_ref": f"DOC-{kind}"})
