@@ -180,6 +180,58 @@ def an_evidence(scenario: Scenario, name: str, evidence: str) -> None:
     raise AssertionError(f"no indicator '{name}'")
 
 
+@given(parsers.parse("指标“{name}”分值 {weight} 分，得分 {score} 分"))
+def a_weight_and_score(scenario: Scenario, name: str, weight: str, score: str) -> None:
+    for item in scenario.record.get("indicators", []):
+        if item["name"] == name:
+            item.update(weight=weight, score=score)
+            return
+    raise AssertionError(f"no indicator '{name}'")
+
+
+_ROWS = {
+    "资金总额": "年度资金总额",
+    "本年财政拨款": "本年财政拨款",
+    "上年结转资金": "上年结转资金",
+    "其他资金": "其他资金",
+}
+
+
+@given(
+    parsers.re(
+        r"自评表(?P<row>资金总额|本年财政拨款|上年结转资金|其他资金)：(年初预算数 (?P<initial>[\d.]+) 万元，)?"
+        r"全年预算数 (?P<budget>[\d.]+) 万元，全年执行数 (?P<spent>[\d.]+) 万元"
+        r"(，分值 (?P<weight>[\d.]+)，执行率 (?P<rate>[\d.]+%)，得分 (?P<score>[\d.]+))?(，原因“(?P<reason>[^”]+)”)?$"
+    )
+)
+def a_funds_row(
+    scenario: Scenario,
+    row: str,
+    initial: str | None,
+    budget: str,
+    spent: str,
+    weight: str | None,
+    rate: str | None,
+    score: str | None,
+    reason: str | None,
+) -> None:
+    item: dict[str, Any] = {"row": _ROWS[row], "全年预算数": budget, "全年执行数": spent}
+    optional = {
+        "年初预算数": initial,
+        "分值": weight,
+        "执行率": rate,
+        "得分": score,
+        "原因": reason,
+    }
+    item.update({k: v for k, v in optional.items() if v is not None})
+    scenario.add("form_funds", item)
+
+
+@given(parsers.parse("自评表的自评得分为 {score} 分，等级为{grade}"))
+def a_claimed_result(scenario: Scenario, score: str, grade: str) -> None:
+    scenario.record["form"] = {"claimed_score": score, "claimed_grade": grade}
+
+
 @given(parsers.parse("项目有“{kind}”"))
 def a_document(scenario: Scenario, kind: str) -> None:
     scenario.add("documents", {"type": kind, "archive_ref": f"DOC-{kind}"})

@@ -1,0 +1,18 @@
+"""Every rule is covered: examples that fire, stay silent and sit on the boundary, a Gherkin
+scenario, and at least one case it fires on. A new rule without these fails here."""
+
+from __future__ import annotations
+
+from compliance.coverage import coverage
+from compliance.rulepack import RulePack
+from compliance.testing import all_examples, run_example
+
+
+def test_every_rule_is_fully_covered(pack: RulePack) -> None:
+    examples, problems = all_examples(pack)
+    assert not problems
+    outcomes = [run_example(pack, e) for e in examples]
+    gaps = {
+        row.rule: row.gaps for row in coverage(pack, outcomes, examples) if row.gaps or row.failed
+    }
+    assert gaps == {}
