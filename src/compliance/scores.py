@@ -27,6 +27,19 @@ def execution_score(rate: Decimal | None, weight: Decimal | None) -> Decimal | N
     return _round(min(rate, HUNDRED) / HUNDRED * weight)
 
 
+def attainment(target: Measure, actual: Measure) -> Decimal | None:
+    """How much of a quantitative target was attained, capped at 1 (None when not comparable).
+
+    ≥ (and =, >) indicators: actual ÷ target; ≤ (and <) indicators and ranks: target ÷ actual.
+    """
+    if not target.comparable_with(actual) or target.number is None or actual.number is None:
+        return None
+    goal, done = target.number, actual.number
+    if target.op in ("<=", "<") or target.kind is MeasureKind.RANK:
+        return Decimal(1) if done <= goal else (goal / done if done > 0 else Decimal(1))
+    return Decimal(1) if done >= goal else (done / goal if goal > 0 else Decimal(1))
+
+
 def expected_score(
     weight: Decimal | None, target: Measure, actual: Measure | None
 ) -> Decimal | None:
@@ -36,14 +49,6 @@ def expected_score(
     if target.kind is MeasureKind.DATE and actual.kind is MeasureKind.DATE:
         if target.day is None or actual.day is None:
             return None
-        return weight if actual.day <= target.day else None
-    if not target.comparable_with(actual) or target.number is None or actual.number is None:
-        return None
-    goal, done = target.number, actual.number
-    if target.op in (">=", ">", "="):
-        if done >= goal if target.op != ">" else done > goal:
-            return _round(weight)
-        return _round(done / goal * weight) if goal else None
-    if done <= goal if target.op != "<" else done < goal:
-        return _round(weight)
-    return _round(goal / done * weight) if done else None
+        return _round(weight) if actual.day <= target.day else None
+    share = attainment(target, actual)
+    return None if share is None else _round(share * weight)

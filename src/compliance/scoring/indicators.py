@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from compliance.quantities import MeasureKind
 from compliance.records import Indicator
+from compliance.scores import attainment
 from compliance.scoring.arith import ONE, ZERO, capped, pct, pts, round_score
 
 
@@ -69,10 +70,10 @@ def score_indicator(
             return _gap(
                 f"{said}：定性表述无法按达成程度分档（评分方案 qualitative 未定义“{word}”）"
             )
-        share = qualitative[word]
-        score = round_score(weight * share)
+        band = qualitative[word]
+        score = round_score(weight * band)
         return IndicatorScore(
-            score, f"{said}：定性指标按“{word}”计{pct(share)} × {pts(weight)} = {pts(score)}"
+            score, f"{said}：定性指标按“{word}”计{pct(band)} × {pts(weight)} = {pts(score)}"
         )
     if target.kind is MeasureKind.DATE and actual.kind is MeasureKind.DATE:
         assert target.day is not None and actual.day is not None
@@ -83,13 +84,13 @@ def score_indicator(
     if not target.comparable_with(actual) or target.number is None or actual.number is None:
         return _gap(f"{said}：实际值与指标值的类型或单位不同，无法比较")
     t, a = target.number, actual.number
-    lower_is_better = target.op in ("<=", "<") or target.kind is MeasureKind.RANK
+    attained = attainment(target, actual)
+    assert attained is not None  # comparable, checked above
+    share = attained
     direction = "" if target.op != "=" else "（指标值未写方向，按“≥”计）"
-    if lower_is_better:
-        share = ONE if a <= t else (t / a if a > 0 else ONE)
+    if target.op in ("<=", "<") or target.kind is MeasureKind.RANK:
         how = f"{said}：“≤”类指标，得分 = 指标值 ÷ 实际值 × 分值"
     else:
-        share = ONE if a >= t else (a / t if t > 0 else ONE)
         how = f"{said}{direction}：“≥”类指标，得分 = 实际值 ÷ 指标值 × 分值"
     if share >= ONE and t != 0 and a != t:
         over = abs(a - t) / t
