@@ -12,7 +12,7 @@ from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS
 from compliance.errors import InputError
 from compliance.labels import Severity
 from compliance.render import RENDERERS
-from compliance.rulepack import DEFAULT_RULES, RulePack, load_pack
+from compliance.rulepack import DEFAULT_RULES, Rule, RulePack, load_pack
 
 EPILOG = """\
 exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
@@ -56,6 +56,16 @@ def load_pack_or_report(args: argparse.Namespace) -> RulePack | None:
     except InputError as exc:
         print(exc, file=sys.stderr)
         return None
+
+
+def find_rule(pack: RulePack, rule_id: str) -> Rule | None:
+    """The rule with ``rule_id``, or None after printing the ids that exist."""
+    rule = pack.by_id().get(rule_id)
+    if rule is None:
+        print(
+            f"error: no rule '{rule_id}'; rules: {', '.join(sorted(pack.by_id()))}", file=sys.stderr
+        )
+    return rule
 
 
 def register(commands: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from compliance.casefile import load_project
 from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN
-from compliance.commands.check import add_pack_options, load_pack_or_report
+from compliance.commands.check import add_pack_options, find_rule, load_pack_or_report
 from compliance.errors import InputError
 from compliance.explain import Explainer, SubjectExplanation
 from compliance.rulewords import kind_label
@@ -54,12 +54,8 @@ def run(args: argparse.Namespace) -> int:
     pack = load_pack_or_report(args)
     if pack is None:
         return EXIT_BAD_INPUT
-    rule = pack.by_id().get(args.rule)
+    rule = find_rule(pack, args.rule)
     if rule is None:
-        print(
-            f"error: no rule '{args.rule}'; rules: {', '.join(sorted(pack.by_id()))}",
-            file=sys.stderr,
-        )
         return EXIT_BAD_INPUT
     try:
         project = load_project(args.record)

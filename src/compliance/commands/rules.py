@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, docs
+from compliance.commands.check import find_rule
 from compliance.coverage import coverage
-from compliance.errors import InputError
+from compliance.errors import InputError, InputProblem
 from compliance.rulepack import DEFAULT_RULES, RulePack, load_pack
 from compliance.rulewords import describe_rule
 from compliance.scaffold import new_rule
-from compliance.testing import all_examples, orphan_examples, run_example
+from compliance.testing import Example, all_examples, orphan_examples, run_example
 
 
 def register(commands: Any) -> None:
@@ -99,18 +100,20 @@ def run_show(args: argparse.Namespace) -> int:
     pack = _pack(args.rules)
     if pack is None:
         return EXIT_BAD_INPUT
-    rule = pack.by_id().get(args.rule)
+    rule = find_rule(pack, args.rule)
     if rule is None:
-        print(
-            f"error: no rule '{args.rule}'; rules: {', '.join(sorted(pack.by_id()))}",
-            file=sys.stderr,
-        )
         return EXIT_BAD_INPUT
     examples, problems = all_examples(RulePack(pack.root, [rule], pack.categories, pack.files))
     print(describe_rule(rule, examples, markdown=False))
     for problem in problems:
         print(problem, file=sys.stderr)
     return EXIT_BAD_INPUT if problems else EXIT_CLEAN
+
+
+def _examples(pack: RulePack) -> tuple[list[Example], list[InputProblem]]:
+    """Every example of the pack, and every problem of its examples files (orphans too)."""
+    examples, problems = all_examples(pack)
+    return examples, sorted([*problems, *orphan_examples(pack)])
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -121,9 +124,8 @@ def run_validate(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    examples, problems = all_examples(pack)
-    problems.extend(orphan_examples(pack))
-    for problem in sorted(problems):
+    examples, problems = _examples(pack)
+    for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
@@ -137,8 +139,7 @@ def run_test(args: argparse.Namespace) -> int:
     pack = _pack(args.dir)
     if pack is None:
         return EXIT_BAD_INPUT
-    examples, problems = all_examples(pack)
-    problems.extend(orphan_examples(pack))
+    examples, problems = _examples(pack)
     for problem in problems:
         print(problem, file=sys.stderr)
     if args.only:
