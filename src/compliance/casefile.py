@@ -16,18 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compliance.errors import InputError, InputProblem, Location, display_path
 from compliance.forms import FundsRow, SelfEvaluation
-from compliance.records import (
+from compliance.indicators import Indicator
+from compliance.records import ProjectInfo, Record, SpendingArea, SubProject
+from compliance.registers import (
     Acceptance,
     Adjustment,
     Approval,
     Document,
-    Indicator,
     Payment,
-    ProjectInfo,
-    Record,
-    SpendingArea,
     Statement,
-    SubProject,
     Survey,
 )
 from compliance.source import PathKey, SourceDocument, read_yaml

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from compliance.forms import FundsRow, SelfEvaluation
-from compliance.records import (
+from compliance.indicators import Indicator
+from compliance.records import ProjectInfo, Record, SpendingArea, SubProject
+from compliance.registers import (
     Acceptance,
     Adjustment,
     Approval,
     Document,
-    Indicator,
     Payment,
-    ProjectInfo,
-    Record,
-    SpendingArea,
     Statement,
-    SubProject,
     Survey,
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from compliance.errors import InputError
-from compliance.records import Indicator
+from compliance.indicators import Indicator
 from compliance.report import Report
 from compliance.rulepack import RulePack
 from compliance.scoring import DEFAULT_PROFILES, load_profile

@@ -15,9 +15,10 @@ from decimal import Decimal
 from html import escape
 
 from compliance.findings import Finding
+from compliance.indicators import Indicator
 from compliance.labels import Severity, Status
 from compliance.numeric import grouped
-from compliance.records import Indicator, SubProject
+from compliance.records import SubProject
 from compliance.scoring import Scorecard
 from compliance.scoring.arith import pct, pts
 

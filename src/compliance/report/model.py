@@ -12,8 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from compliance.checker import CheckRun, ProjectResult
+from compliance.indicators import Indicator
 from compliance.labels import Status
-from compliance.records import Indicator, ProjectInfo, SubProject
+from compliance.records import ProjectInfo, SubProject
 from compliance.scoring import LoadedProfile, Scorecard, load_profile, score_project, shipped
 from compliance.scoring.arith import pct
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from compliance.indicators import Indicator
 from compliance.quantities import MeasureKind
-from compliance.records import Indicator
 from compliance.scores import attainment
 from compliance.scoring.arith import ONE, ZERO, capped, pct, pts, round_score
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from compliance.casefile import ProjectRecords
+from compliance.indicators import Indicator
 from compliance.labels import Level1, Status
-from compliance.records import Acceptance, Indicator, SubProject, Survey
+from compliance.records import SubProject
+from compliance.registers import Acceptance, Survey
 from compliance.scoring.arith import HUNDRED, money, pct
 from compliance.scoring.indicators import measured_percent
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from compliance.checker import ProjectResult
 from compliance.findings import Finding
+from compliance.indicators import Indicator
 from compliance.labels import Severity
-from compliance.records import Indicator
 from compliance.scoring.arith import ZERO, apportion, capped, pct, pts, round_score
 from compliance.scoring.indicators import score_indicator
 from compliance.scoring.measures import MEASURES
