@@ -29,6 +29,17 @@ def setting(text: str) -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
+def add_paths(parser: argparse.ArgumentParser) -> None:
+    """The ``PATH…`` argument shared by the commands that read records."""
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="a record file (.yaml/.json), a case folder, or a folder of cases",
+    )
+
+
 def add_pack_options(parser: argparse.ArgumentParser) -> None:
     """``--rules`` and ``--set``, shared by the commands that run rules."""
     parser.add_argument(
@@ -77,13 +88,7 @@ def register(commands: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument(
-        "paths",
-        nargs="+",
-        type=Path,
-        metavar="PATH",
-        help="a record file (.yaml/.json), a case folder, or a folder of cases",
-    )
+    add_paths(check)
     check.add_argument(
         "--format",
         choices=sorted(RENDERERS),

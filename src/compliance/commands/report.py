@@ -16,6 +16,7 @@ from compliance.checker import Checker
 from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN
 from compliance.commands.check import (
     add_pack_options,
+    add_paths,
     load_pack_or_report,
     report_errors,
     write_output,
@@ -41,13 +42,7 @@ def register(commands: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "paths",
-        nargs="+",
-        type=Path,
-        metavar="PATH",
-        help="a record file (.yaml/.json), a case folder, or a folder of cases",
-    )
+    add_paths(parser)
     parser.add_argument(
         "--format",
         choices=FORMATS,
