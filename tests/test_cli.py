@@ -105,3 +105,9 @@ def test_help_explains_each_option() -> None:
     )
     for option in ("--format", "--rules", "--set", "--fail-on", "exit codes"):
         assert option in result.stdout
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("high", 0), ("medium", 1), ("low", 1)])
+def test_fail_on_draws_the_line_by_severity(cli: CliRun, fail_on: str, code: int) -> None:
+    # street-lighting has medium and low findings only
+    assert cli("check", "cases/selfeval-2023-street-lighting", "--fail-on", fail_on)[0] == code

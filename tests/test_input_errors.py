@@ -74,3 +74,62 @@ def test_setting_of_the_wrong_type_is_rejected(cli: CliRun) -> None:
     code, _, err = cli("check", "cases/qingdao-egov-2020", "--set", "TG01.tolerance_pct=high")
     assert code == 2
     assert err.strip() == "--set: error: TG01.tolerance_pct: expected a number, got 'high'"
+
+
+def test_an_amount_beyond_the_engine_range_is_a_located_error(cli: CliRun, tmp_path: Path) -> None:
+    bad = tmp_path / "big.yaml"
+    bad.write_text(
+        "project: {name: 示例, year: 2020, department: 局, evaluation_kind: 自评, budget: 100000000000,"
+        " spent: 1}\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli(
+        "check", str(bad), "cases/selfeval-2023-street-lighting", "--format", "json"
+    )
+    assert code == 2
+    assert (
+        err.strip() == f"{bad}:1:77: error: project.budget: must be < 10000000000, got 100000000000"
+    )
+    assert '"rule": "TG10"' in out
+
+
+def test_a_weight_beyond_the_engine_range_does_not_crash(cli: CliRun, tmp_path: Path) -> None:
+    bad = tmp_path / "weight.yaml"
+    bad.write_text(
+        "project: {name: 示例, year: 2020, department: 局, evaluation_kind: 自评, budget: 1, spent: 1}\n"
+        "indicators:\n  - {code: I1, level1: 产出, level2: 数量, name: x, target: ≥1台, weight: 1e20}\n",
+        encoding="utf-8",
+    )
+    code, _, err = cli("check", str(bad))
+    assert code == 2
+    assert "beyond the engine's range" in err and "Traceback" not in err
+
+
+def test_an_empty_folder_is_bad_input(cli: CliRun, tmp_path: Path) -> None:
+    code, _, err = cli("check", str(tmp_path))
+    assert code == 2
+    assert err.strip() == f"{tmp_path}: error: no record files (.yaml, .yml, .json) found"
+
+
+def test_one_file_of_a_case_folder_is_refused(cli: CliRun) -> None:
+    code, _, err = cli("check", "cases/qingdao-egov-2020/project.yaml")
+    assert code == 2
+    assert err.strip() == (
+        "cases/qingdao-egov-2020/project.yaml: error: is one file of the case folder "
+        "cases/qingdao-egov-2020; check the folder instead"
+    )
+
+
+def test_an_unwritable_output_is_bad_input(cli: CliRun, tmp_path: Path) -> None:
+    code, _, err = cli("check", "cases/qingdao-egov-2020", "-o", str(tmp_path))
+    assert code == 2
+    assert err.strip() == f"{tmp_path}: error: cannot write: Is a directory"
+
+
+def test_a_path_given_twice_is_checked_once(cli: CliRun) -> None:
+    import json
+
+    _, out, _ = cli(
+        "check", "cases/qingdao-egov-2020", "cases/qingdao-egov-2020/", "--format", "json"
+    )
+    assert json.loads(out)["summary"]["projects"] == 1

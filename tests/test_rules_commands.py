@@ -140,3 +140,27 @@ def test_the_schema_rejects_a_typo() -> None:
     }
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(rule))
     assert errors
+
+
+def test_rules_test_with_an_id_that_matches_nothing_is_bad_input(cli: CliRun) -> None:
+    code, _, err = cli("rules", "test", "-k", "ZZ99")
+    assert code == 2
+    assert err.startswith("error: no rule with examples matches 'ZZ99'")
+
+
+def test_rules_test_matches_ids_case_insensitively(cli: CliRun) -> None:
+    code, out, _ = cli("rules", "test", "-k", "fn08")
+    assert code == 0
+    assert "ok   FN08-" in out
+
+
+def test_docs_for_another_pack_need_their_own_folder(cli: CliRun) -> None:
+    code, _, err = cli("rules", "docs", "--rules", BROKEN)
+    assert code == 2
+    assert err.startswith("error: --out DIR is needed with --rules")
+
+
+def test_explain_takes_one_project(cli: CliRun) -> None:
+    code, _, err = cli("explain", "TG01", "cases")
+    assert code == 2
+    assert err.startswith("cases: error: explain takes one project; this folder holds 7:")

@@ -223,18 +223,45 @@ def build_project(data: Any, locate: Callable[[PathKey], Location], origin: str)
     return ProjectRecords(origin, info, records)
 
 
-def discover(path: Path) -> list[Path]:
-    """Projects under ``path``: a file, a case folder, or a folder of cases."""
-    if path.is_file():
-        return [path]
-    if not path.exists():
-        raise InputError.single(display_path(path), "no such file or folder")
-    if any((path / name).is_file() for name in ("project.yaml", "project.yml")):
+def _is_case(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in ("project.yaml", "project.yml"))
+
+
+def _projects_under(path: Path) -> list[Path]:
+    if _is_case(path):
         return [path]
     found: list[Path] = []
     for child in sorted(path.iterdir()):
         if child.is_dir():
-            found.extend(discover(child))
-        elif child.suffix in RECORD_SUFFIXES and child.name not in NOT_RECORDS:
+            found.extend(_projects_under(child))
+        elif child.is_file() and child.suffix in RECORD_SUFFIXES and child.name not in NOT_RECORDS:
             found.append(child)
+    return found
+
+
+def discover(path: Path) -> list[Path]:
+    """Projects under ``path``: a file, a case folder, or a folder of cases.
+
+    A file that is one part of a case folder is refused: checked alone it would
+    lack its sibling sections and report them missing.
+    """
+    shown = display_path(path)
+    if not path.exists():
+        raise InputError.single(shown, "no such file or folder")
+    if path.is_file():
+        parts = [
+            p
+            for p in path.parent.iterdir()
+            if p.is_file() and p.suffix in RECORD_SUFFIXES and p.name not in NOT_RECORDS
+        ]
+        if _is_case(path.parent) and len(parts) > 1:
+            raise InputError.single(
+                shown,
+                "is one file of the case folder "
+                f"{display_path(path.parent)}; check the folder instead",
+            )
+        return [path]
+    found = _projects_under(path)
+    if not found:
+        raise InputError.single(shown, "no record files (.yaml, .yml, .json) found")
     return found

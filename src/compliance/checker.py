@@ -14,10 +14,11 @@ from typing import Any
 from compliance.aggregates import AggregateValue, compute
 from compliance.casefile import ProjectRecords, discover, load_project
 from compliance.engine import Engine
-from compliance.errors import InputError, InputProblem, display_path
+from compliance.errors import InputError, InputProblem, Location, display_path
 from compliance.facts import to_fact
 from compliance.findings import Finding, FindingBuilder, sort_key
 from compliance.labels import Severity
+from compliance.numeric import NumberOutOfRange
 from compliance.recommendations import RecommendationGroup, recommend
 from compliance.rulepack import RulePack
 
@@ -86,7 +87,17 @@ class Checker:
     def check_project(self, project: ProjectRecords) -> ProjectResult:
         """Run every rule on one loaded project."""
         result = ProjectResult(project.origin, project)
-        facts = [to_fact(record, seq) for seq, record in enumerate(project.records)]
+        facts = []
+        for seq, record in enumerate(project.records):
+            try:
+                facts.append(to_fact(record, seq))
+            except NumberOutOfRange as exc:
+                where = record.location or Location(project.origin)
+                result.problems.append(
+                    InputProblem(where, f"{record.kind}[{record.key}]", str(exc))
+                )
+        if result.problems:
+            return result
         by_record = {id(r): f for r, f in zip(project.records, facts, strict=True)}
         aggregates: dict[tuple[str, str, str], AggregateValue] = {}
         for rule in self.rules.values():
@@ -129,7 +140,11 @@ class Checker:
     def run(self, paths: Iterable[Path]) -> CheckRun:
         """Check every project found under ``paths``."""
         results = []
+        seen: set[Path] = set()
         for path in paths:
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
             try:
                 projects = discover(path)
             except InputError as exc:

@@ -81,7 +81,8 @@ def write(pack: RulePack, rules_dir: Path, docs_dir: Path) -> list[Path]:
     files = generated(pack, rules_dir, docs_dir)
     docs_dir.mkdir(parents=True, exist_ok=True)
     for stale in docs_dir.glob("*.md"):
-        if stale not in files:
+        generated_here = stale.read_text(encoding="utf-8").startswith(DOCS_HEADER)
+        if stale not in files and generated_here:
             stale.unlink()
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")

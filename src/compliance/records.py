@@ -27,7 +27,7 @@ from pydantic import (
 
 from compliance.errors import Location
 from compliance.labels import EvaluationKind, Status, WorkKind
-from compliance.numeric import percent
+from compliance.numeric import MAX_ENGINE_ABS, YUAN_PER_WAN, percent
 
 
 class MoneyMarker:
@@ -35,8 +35,10 @@ class MoneyMarker:
 
 
 MONEY = MoneyMarker()
-Money = Annotated[Decimal, MONEY, Field(ge=0, allow_inf_nan=False)]
-SignedMoney = Annotated[Decimal, MONEY, Field(allow_inf_nan=False)]
+MAX_MONEY = MAX_ENGINE_ABS / YUAN_PER_WAN
+"""The largest amount (万元) the engine can compare exactly; larger is surely a typo."""
+Money = Annotated[Decimal, MONEY, Field(ge=0, lt=MAX_MONEY, allow_inf_nan=False)]
+SignedMoney = Annotated[Decimal, MONEY, Field(gt=-MAX_MONEY, lt=MAX_MONEY, allow_inf_nan=False)]
 Text = Annotated[str, Field(min_length=1)]
 
 BLANK_CELLS = {"", "——", "—", "-", "--", "/", "无"}

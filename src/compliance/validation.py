@@ -10,6 +10,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -105,6 +106,8 @@ def _message(model: type[BaseModel], error: ErrorDetails) -> str:
         return "must not be empty"
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
         bound = next(iter(ctx.values()), "")
+        if isinstance(bound, Decimal):
+            bound = format(bound.normalize(), "f")
         word = {
             "greater_than_equal": "≥",
             "greater_than": ">",

@@ -9,7 +9,7 @@ from typing import Any
 
 from compliance.checker import Checker, CheckRun
 from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS
-from compliance.errors import InputError
+from compliance.errors import InputError, display_path
 from compliance.labels import Severity
 from compliance.render import RENDERERS
 from compliance.rulepack import DEFAULT_RULES, Rule, RulePack, load_pack
@@ -134,13 +134,25 @@ def report_errors(run: CheckRun) -> None:
         print(f"rule {rule_id}: error: {error}", file=sys.stderr)
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write to ``output`` (creating its folder) or to standard output."""
-    if output:
+def write_output(content: str | bytes, output: Path | None) -> None:
+    """Write to ``output`` (creating its folder) or to standard output.
+
+    Raises :class:`InputError` when the file cannot be written, so the user gets
+    ``FILE: error: cannot write: …`` and exit code 2 rather than a traceback.
+    """
+    if output is None:
+        sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+        return
+    try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise InputError.single(
+            display_path(output), f"cannot write: {exc.strerror or exc}"
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -149,6 +161,10 @@ def run(args: argparse.Namespace) -> int:
     if pack is None:
         return EXIT_BAD_INPUT
     result = Checker(pack).run(args.paths)
-    write_output(RENDERERS[args.format](result), args.output)
+    try:
+        write_output(RENDERERS[args.format](result), args.output)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
     report_errors(result)
     return exit_code(result, args.fail_on)

@@ -24,9 +24,9 @@ def register(rules_commands: Any) -> None:
     docs.add_argument(
         "--out",
         type=Path,
-        default=DEFAULT_DOCS,
+        default=None,
         metavar="DIR",
-        help="where the rule pages go (default: docs/rules)",
+        help="where the rule pages go (default: docs/rules, for the bundled pack only)",
     )
     docs.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when a generated file is stale"
@@ -36,6 +36,15 @@ def register(rules_commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write (or check) the generated files."""
+    if args.out is None:
+        if args.rules.resolve() != DEFAULT_RULES.resolve():
+            print(
+                "error: --out DIR is needed with --rules: the default docs/rules belongs to the "
+                "bundled rule pack",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        args.out = DEFAULT_DOCS
     try:
         pack = load_pack(args.rules)
     except InputError as exc:

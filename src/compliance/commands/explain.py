@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from compliance.casefile import load_project
+from compliance.casefile import discover, load_project
 from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN
 from compliance.commands.check import add_pack_options, find_rule, load_pack_or_report
-from compliance.errors import InputError
+from compliance.errors import InputError, display_path
 from compliance.explain import Explainer, SubjectExplanation
 from compliance.rulewords import kind_label
 
@@ -58,7 +58,14 @@ def run(args: argparse.Namespace) -> int:
     if rule is None:
         return EXIT_BAD_INPUT
     try:
-        project = load_project(args.record)
+        found = discover(args.record)
+        if len(found) > 1:
+            raise InputError.single(
+                display_path(args.record),
+                f"explain takes one project; this folder holds {len(found)}: "
+                + ", ".join(display_path(p) for p in found),
+            )
+        project = load_project(found[0])
     except InputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -79,11 +79,14 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.format == "docx":
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_bytes(render_docx(report))
-    else:
-        base = args.output.parent if args.output else Path.cwd()
-        write_output(TEXT_FORMATS[args.format](report, base), args.output)
+    try:
+        if args.format == "docx":
+            write_output(render_docx(report), args.output)
+        else:
+            base = args.output.parent if args.output else Path.cwd()
+            write_output(TEXT_FORMATS[args.format](report, base), args.output)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
     report_errors(checked)
     return EXIT_BAD_INPUT if checked.has_errors else EXIT_CLEAN

@@ -56,7 +56,11 @@ def register(commands: Any) -> None:
     test.set_defaults(func=run_test)
 
     new = sub.add_parser("new", help="write a new rule and its examples from a template")
-    new.add_argument("rule", metavar="ID", help="the new rule's code, e.g. TG06")
+    new.add_argument(
+        "rule",
+        metavar="ID",
+        help="the new rule's code (two capital letters, two digits), e.g. FN09",
+    )
     new.add_argument("--category", required=True, help="its category, e.g. 绩效目标类")
     new.add_argument("--rules", type=Path, default=DEFAULT_RULES, metavar="DIR")
     new.set_defaults(func=run_new)
@@ -143,7 +147,15 @@ def run_test(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if args.only:
-        examples = [e for e in examples if args.only in e.rule]
+        wanted = args.only.upper()
+        examples = [e for e in examples if wanted in e.rule]
+        if not examples:
+            print(
+                f"error: no rule with examples matches '{args.only}'; rules: "
+                f"{', '.join(sorted(pack.by_id()))}",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
     outcomes = [run_example(pack, e) for e in examples]
     for outcome in outcomes:
         mark = "ok  " if outcome.passed else "FAIL"
@@ -152,7 +164,11 @@ def run_test(args: argparse.Namespace) -> int:
             print("     " + outcome.detail.replace("\n", "\n     "))
     failed = sum(not o.passed for o in outcomes)
     print(f"\n{len(outcomes) - failed} passed, {failed} failed")
-    rows = [r for r in coverage(pack, outcomes, examples) if not args.only or args.only in r.rule]
+    rows = [
+        r
+        for r in coverage(pack, outcomes, examples)
+        if not args.only or args.only.upper() in r.rule
+    ]
     print("\n" + coverage_table(rows))
     missing = [r for r in rows if not r.fire or not r.silent]
     for row in rows:
