@@ -174,8 +174,9 @@ class FundsRow(Record):
     @computed_field(title="按公式应得分")  # type: ignore[prop-decorator]
     @property
     def score_computed(self) -> Decimal | None:
-        """min(执行率, 100 %) × 分值."""
-        return execution_score(self.rate_computed, self.weight)
+        """min(执行率, 100 %) × 分值, from the exact rate (rounded once)."""
+        exact = self.spent / self.budget * 100 if self.budget else None
+        return execution_score(exact, self.weight)
 
     @computed_field(title="年中调整预算")  # type: ignore[prop-decorator]
     @property

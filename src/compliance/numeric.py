@@ -76,6 +76,11 @@ def date_to_engine(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+def round_half_up(value: Decimal) -> Decimal:
+    """Round half up to two places: the one rounding of rates, deviations and scores."""
+    return value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     """Return ``part / whole`` in percent, rounded half up to two places."""
     if whole == 0:
@@ -94,9 +99,8 @@ def deviation_percent(actual: Decimal, target: Decimal) -> Decimal | None:
 
 
 def plain(value: Decimal) -> str:
-    """Write a Decimal without exponent and without spurious trailing digits."""
-    text = format(value, "f")
-    return text
+    """Write a Decimal in fixed notation (never ``1E+3``), as many places as it has."""
+    return format(value, "f")
 
 
 def grouped(value: Decimal) -> str:

@@ -8,23 +8,28 @@ up to two places like every other derived number.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from compliance.numeric import PERCENT_PLACES
+from compliance.numeric import round_half_up as _round
 from compliance.quantities import Measure, MeasureKind
 
 HUNDRED = Decimal(100)
 
 
-def _round(value: Decimal) -> Decimal:
-    return value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
-
-
 def execution_score(rate: Decimal | None, weight: Decimal | None) -> Decimal | None:
-    """min(rate, 100 %) × weight, rate in percent."""
+    """min(rate, 100 %) × weight, rate in percent (pass the exact rate: rounded once, here)."""
     if rate is None or weight is None:
         return None
     return _round(min(rate, HUNDRED) / HUNDRED * weight)
+
+
+def deadline_met(target: Measure, actual: Measure) -> bool | None:
+    """Whether a date target was met (≥ dates: on or after it); None when not two dates."""
+    if target.kind is not MeasureKind.DATE or actual.kind is not MeasureKind.DATE:
+        return None
+    if target.day is None or actual.day is None:
+        return None
+    return actual.day >= target.day if target.op in (">=", ">") else actual.day <= target.day
 
 
 def attainment(target: Measure, actual: Measure) -> Decimal | None:
@@ -46,9 +51,8 @@ def expected_score(
     """The score an indicator earns under the common formula, or None where none applies."""
     if weight is None or actual is None or actual.is_bound:
         return None
-    if target.kind is MeasureKind.DATE and actual.kind is MeasureKind.DATE:
-        if target.day is None or actual.day is None:
-            return None
-        return _round(weight) if actual.day <= target.day else None
+    met = deadline_met(target, actual)
+    if met is not None:
+        return _round(weight) if met else _round(Decimal(0))
     share = attainment(target, actual)
     return None if share is None else _round(share * weight)

@@ -12,9 +12,9 @@ the total as printed.
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
-from compliance.numeric import PERCENT_PLACES, grouped, plain
+from compliance.numeric import PERCENT_PLACES, grouped, plain, round_half_up
 
 SCORE_PLACES = PERCENT_PLACES
 """Scores and weights keep two decimals, like rates in percent."""
@@ -25,8 +25,8 @@ HUNDRED = Decimal(100)
 
 
 def round_score(value: Decimal) -> Decimal:
-    """Round a score half up to two places."""
-    return value.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+    """Round a score half up to two places (:func:`compliance.numeric.round_half_up`)."""
+    return round_half_up(value)
 
 
 def apportion(total: Decimal, count: int) -> list[Decimal]:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from compliance.indicators import Indicator
 from compliance.quantities import MeasureKind
-from compliance.scores import attainment
+from compliance.scores import attainment, deadline_met
 from compliance.scoring.arith import ONE, ZERO, capped, pct, pts, round_score
 
 
@@ -76,9 +76,7 @@ def score_indicator(
             score, f"{said}：定性指标按“{word}”计{pct(band)} × {pts(weight)} = {pts(score)}"
         )
     if target.kind is MeasureKind.DATE and actual.kind is MeasureKind.DATE:
-        assert target.day is not None and actual.day is not None
-        met = actual.day >= target.day if target.op in (">=", ">") else actual.day <= target.day
-        if met:
+        if deadline_met(target, actual):
             return IndicatorScore(round_score(weight), f"{said}：按期完成，得满分{pts(weight)}")
         return IndicatorScore(ZERO, f"{said}：逾期，不得分")
     if not target.comparable_with(actual) or target.number is None or actual.number is None:
