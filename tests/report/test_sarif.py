@@ -1,6 +1,6 @@
 """SARIF output validated against the SARIF 2.1.0 JSON schema published by Microsoft's SARIF SDK.
 
-The schema is not written here: `make setup` unpacks it from the npm package
+The schema is not written here: `make test` unpacks it from the npm package
 @microsoft/jest-sarif@1.0.0-beta.0 (lib/schemas/sarif-2.1.0-rtm.5.json, the SDK's schema for
 SARIF 2.1.0), and its digest is pinned below. No PyPI package ships the schema as a file.
 """
@@ -30,7 +30,7 @@ SEED = "cases/qingdao-egov-2020"
 @pytest.fixture(scope="module")
 def validator() -> Draft4Validator:
     if not SCHEMA.exists():
-        message = f"{SCHEMA} missing: run `make setup` (npm pack @microsoft/jest-sarif)"
+        message = f"{SCHEMA} missing: run `make test` (npm pack @microsoft/jest-sarif)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

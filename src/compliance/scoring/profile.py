@@ -64,10 +64,6 @@ class Deduction(Strict):
     max: Decimal | None = Field(None, gt=0, allow_inf_nan=False, title="最多扣分")
     note: str | None = None
 
-    def describe(self) -> str:
-        """``PA02、PA03`` or ``类别：过程管理类``."""
-        return "、".join(self.rule) if self.rule else f"类别：{self.category}"
-
 
 class IndicatorFilter(Strict):
     """Which indicators of the record an ``indicators`` item scores."""
