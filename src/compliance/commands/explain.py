@@ -9,7 +9,7 @@ from typing import Any
 
 from compliance.casefile import discover, load_project
 from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN
-from compliance.commands.check import add_pack_options, find_rule, load_pack_or_report
+from compliance.commands.common import add_pack_options, find_rule, load_pack_or_report
 from compliance.errors import InputError, display_path
 from compliance.explain import Explainer, SubjectExplanation
 from compliance.rulewords import kind_label

@@ -14,7 +14,7 @@ from typing import Any
 
 from compliance.checker import Checker
 from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN
-from compliance.commands.check import (
+from compliance.commands.common import (
     add_pack_options,
     add_paths,
     load_pack_or_report,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.commands import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, docs
-from compliance.commands.check import find_rule
+from compliance.commands.common import find_rule
 from compliance.coverage import coverage
 from compliance.errors import InputError, InputProblem
 from compliance.rulepack import DEFAULT_RULES, RulePack, load_pack

@@ -14,6 +14,7 @@ from pathlib import Path
 from compliance.checker import CheckRun, ProjectResult
 from compliance.indicators import Indicator
 from compliance.labels import Status
+from compliance.numeric import grouped
 from compliance.records import ProjectInfo, SubProject
 from compliance.scoring import LoadedProfile, Scorecard, load_profile, score_project, shipped
 from compliance.scoring.arith import pct
@@ -58,12 +59,12 @@ class ProjectReport:
             ("主管部门", info.department),
             ("实施单位", info.implementing_unit or "—"),
             ("评价类型", info.evaluation_kind.label),
-            ("预算数", f"{info.budget:,.2f}万元"),
+            ("预算数", f"{grouped(info.budget)}万元"),
             (
                 "到位资金",
-                "未记录" if info.funds_arrived is None else f"{info.funds_arrived:,.2f}万元",
+                "未记录" if info.funds_arrived is None else f"{grouped(info.funds_arrived)}万元",
             ),
-            ("支出数", f"{info.spent:,.2f}万元"),
+            ("支出数", f"{grouped(info.spent)}万元"),
             ("预算执行率", pct(info.spent / base) if base else "—"),
         ]
         if subs:

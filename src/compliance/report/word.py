@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from compliance.numeric import grouped
 from compliance.render.common import by_category, chinese_number
 from compliance.report.model import ProjectReport, Report, share
 from compliance.scoring import Scorecard
@@ -100,8 +101,8 @@ def _basics(doc: Any, project: ProjectReport) -> None:
             [
                 str(s.number),
                 s.name,
-                f"{s.budget:,.2f}",
-                f"{s.spent:,.2f}",
+                grouped(s.budget),
+                grouped(s.spent),
                 pct(s.spent / s.budget) if s.budget else "—",
                 s.status.label,
             ]
