@@ -205,6 +205,19 @@ class Indicator(Record):
         """
         return expected_score(self.weight, self.target_measure, self.actual_measure)
 
+    @computed_field(title="零目标被突破")  # type: ignore[prop-decorator]
+    @property
+    def zero_target_exceeded(self) -> bool | None:
+        """For a target of zero (``0起``, ``≤0次``): whether the measured actual is above it.
+
+        A deviation in percent of a zero target does not exist, so this says it plainly.
+        """
+        target, actual = self.target_measure, self.actual_measure
+        zero = target.number == 0 and target.op in ("=", "<=", "<")
+        if not zero or actual is None or actual.is_bound or not target.comparable_with(actual):
+            return None
+        return actual.number is not None and actual.number > 0
+
     @computed_field(title="逾期天数")  # type: ignore[prop-decorator]
     @property
     def days_late(self) -> int | None:

@@ -23,6 +23,12 @@ def execution_score(rate: Decimal | None, weight: Decimal | None) -> Decimal | N
     return _round(min(rate, HUNDRED) / HUNDRED * weight)
 
 
+def upper_bound(target: Measure) -> bool:
+    """Whether less is better: ≤ targets, ranks, and a target of zero (``0起`` accidents)."""
+    zero = target.op == "=" and target.number == 0
+    return target.op in ("<=", "<") or target.kind is MeasureKind.RANK or zero
+
+
 def deadline_met(target: Measure, actual: Measure) -> bool | None:
     """Whether a date target was met (≥ dates: on or after it); None when not two dates."""
     if target.kind is not MeasureKind.DATE or actual.kind is not MeasureKind.DATE:
@@ -35,12 +41,13 @@ def deadline_met(target: Measure, actual: Measure) -> bool | None:
 def attainment(target: Measure, actual: Measure) -> Decimal | None:
     """How much of a quantitative target was attained, capped at 1 (None when not comparable).
 
-    ≥ (and =, >) indicators: actual ÷ target; ≤ (and <) indicators and ranks: target ÷ actual.
+    ≥ (and =, >) indicators: actual ÷ target; ≤ (and <) indicators, ranks and zero targets:
+    target ÷ actual (so any accident against a target of 0起 attains nothing).
     """
     if not target.comparable_with(actual) or target.number is None or actual.number is None:
         return None
     goal, done = target.number, actual.number
-    if target.op in ("<=", "<") or target.kind is MeasureKind.RANK:
+    if upper_bound(target):
         return Decimal(1) if done <= goal else (goal / done if done > 0 else Decimal(1))
     return Decimal(1) if done >= goal else (done / goal if goal > 0 else Decimal(1))
 

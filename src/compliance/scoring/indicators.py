@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from compliance.indicators import Indicator
 from compliance.quantities import MeasureKind
-from compliance.scores import attainment, deadline_met
+from compliance.scores import attainment, deadline_met, upper_bound
 from compliance.scoring.arith import ONE, ZERO, capped, pct, pts, round_score
 
 
@@ -86,7 +86,7 @@ def score_indicator(
     assert attained is not None  # comparable, checked above
     share = attained
     direction = "" if target.op != "=" else "（指标值未写方向，按“≥”计）"
-    if target.op in ("<=", "<") or target.kind is MeasureKind.RANK:
+    if upper_bound(target):
         how = f"{said}：“≤”类指标，得分 = 指标值 ÷ 实际值 × 分值"
     else:
         how = f"{said}{direction}：“≥”类指标，得分 = 实际值 ÷ 指标值 × 分值"
