@@ -17,7 +17,7 @@ from html import escape
 from compliance.findings import Finding
 from compliance.indicators import Indicator
 from compliance.labels import Severity, Status
-from compliance.numeric import grouped
+from compliance.numeric import grouped, plain
 from compliance.records import SubProject
 from compliance.scoring import Scorecard
 from compliance.scoring.arith import pct, pts
@@ -92,14 +92,19 @@ class _Scale:
         return [self.high * i / 4 for i in range(5)]
 
 
-def budget_chart(subs: list[SubProject]) -> str:
-    """Budget and spending per sub-project, with the execution rate beside each."""
+def budget_chart(subs: list[SubProject], line: Decimal = Decimal(90)) -> str:
+    """Budget and spending per sub-project, with the execution rate beside each.
+
+    ``line`` (percent) is the execution rate below which a bar is coloured short: the
+    parameter of the rule that reports low execution, so the chart agrees with the findings.
+    """
+    fraction = line / 100
     money_x, money_w, rate_x, rate_w = LABEL_W + 10, 330.0, LABEL_W + 390, 180.0
     top, height = 40, 40 + ROW * len(subs) + 30
     scale = _Scale([s.budget for s in subs] + [s.spent for s in subs], money_w)
     body = [
         _text(money_x, 16, "预算与支出（万元" + ("，对数刻度）" if scale.log else "）"), cls="hd"),
-        _text(rate_x, 16, "预算执行率（虚线为90%）", cls="hd"),
+        _text(rate_x, 16, f"预算执行率（虚线为{plain(line.normalize())}%）", cls="hd"),
     ]
     for tick in scale.ticks():
         x = money_x + scale(Decimal(str(tick)))
@@ -110,7 +115,7 @@ def budget_chart(subs: list[SubProject]) -> str:
         x = rate_x + rate_scale * mark
         body.append(_line(x, top - 6, height - 24))
         body.append(_text(x, height - 10, f"{mark:.0%}", "middle", "ax"))
-    body.append(_line(rate_x + rate_scale * 0.9, top - 6, height - 24, dashed=True))
+    body.append(_line(rate_x + rate_scale * float(fraction), top - 6, height - 24, dashed=True))
     for i, sub in enumerate(subs):
         y = top + i * ROW
         name = f"{sub.number}. {sub.name}"
@@ -142,7 +147,7 @@ def budget_chart(subs: list[SubProject]) -> str:
             )
         )
         rate = sub.spent / sub.budget if sub.budget else Decimal(0)
-        color = OK if rate >= Decimal("0.9") else SHORT
+        color = OK if rate >= fraction else SHORT
         shown = "未开展" if sub.status is Status.NOT_STARTED else pct(rate)
         body.append(
             _bar(

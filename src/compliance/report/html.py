@@ -255,7 +255,7 @@ def _project(project: ProjectReport, index: int, report: Report, base: Path) -> 
     if project.subs:
         parts.append(
             _figure(
-                charts.budget_chart(project.subs),
+                charts.budget_chart(project.subs, report.execution_line),
                 "图1 各子项目预算与支出（浅色为预算，深色为支出）及预算执行率；悬停可见金额。",
             )
         )

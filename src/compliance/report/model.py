@@ -75,6 +75,10 @@ class ProjectReport:
         return rows
 
 
+EXECUTION_RULE = "FN04"
+"""The rule whose parameter draws the execution line of the budget chart."""
+
+
 @dataclass
 class Report:
     """Every project of a run, scored."""
@@ -86,6 +90,13 @@ class Report:
     def categories(self) -> list[str]:
         """Finding categories in report order."""
         return self.run.pack.categories.ordered
+
+    @property
+    def execution_line(self) -> Decimal:
+        """The execution rate (percent) below which FN04 reports a sub-project: 90 by default."""
+        rule = self.run.pack.by_id().get(EXECUTION_RULE)
+        value = rule.params.get("min_execution_pct") if rule else None
+        return Decimal(str(value)) if value is not None else Decimal(90)
 
 
 def build_report(run: CheckRun, profile: Path | None = None) -> Report:
