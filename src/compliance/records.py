@@ -112,8 +112,12 @@ class ProjectInfo(Record):
     @property
     def execution_rate(self) -> Decimal | None:
         """Spent over funds arrived (or over the budget when arrivals are unknown)."""
-        base = self.funds_arrived if self.funds_arrived is not None else self.budget
-        return percent(self.spent, base)
+        return percent(self.spent, self.execution_base)
+
+    @property
+    def execution_base(self) -> Decimal:
+        """What execution is measured against: funds arrived, else the budget."""
+        return self.funds_arrived if self.funds_arrived is not None else self.budget
 
     @computed_field(title="资金到位率（%）")  # type: ignore[prop-decorator]
     @property

@@ -52,7 +52,7 @@ class ProjectReport:
         subs = self.subs
         done = sum(1 for s in subs if s.status is Status.COMPLETED)
         idle = sum(1 for s in subs if s.status is Status.NOT_STARTED)
-        base = info.funds_arrived if info.funds_arrived is not None else info.budget
+        base = info.execution_base
         rows = [
             ("项目名称", info.name),
             ("评价年度", f"{info.year}年"),
