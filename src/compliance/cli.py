@@ -19,6 +19,14 @@ Check project-expenditure performance evaluation records (项目支出绩效评�
 against the YAML rule pack and report the problems (主要问题) with their evidence
 and the recommendations (相关建议) that answer them."""
 
+EPILOG = """\
+exit codes: 0 clean; 1 findings at or above --fail-on (check), failing examples or missing
+            examples (rules test), stale files (rules docs --check);
+            2 bad input (a record, rule, profile or output path) or bad usage.
+example:    compliance check cases/qingdao-egov-2020 --format json
+            compliance explain TG01 cases/qingdao-egov-2020 --subject I03
+"""
+
 COMMANDS = (check, rules, explain, report)
 
 
@@ -27,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="compliance",
         description=DESCRIPTION,
-        epilog=check.EPILOG,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"compliance {__version__}")
