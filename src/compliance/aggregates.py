@@ -17,17 +17,25 @@ from enum import StrEnum
 from typing import Any
 
 from compliance.casefile import ProjectRecords
-from compliance.compiler import AGGREGATE_KIND, aggregate_types
+from compliance.compiler import AGGREGATE_KIND, aggregate_signature, aggregate_types, is_global
 from compliance.facts import FieldSpec, display, engine_value, schema
 from compliance.numeric import percent, to_engine
 from compliance.operands import literal
 from compliance.records import Record
 from compliance.rulespec import Aggregate, AggregateFn, Condition, Op, RuleSpec
 
+GLOBAL_SUBJECT = "*"
+"""Subject of an aggregate fact that holds for every subject of the project."""
+
 
 @dataclass(frozen=True)
 class AggregateValue:
-    """An aggregate's exact value for one subject, and the fact the engine sees."""
+    """An aggregate's exact value for one subject, and the fact the engine sees.
+
+    Facts are keyed by the aggregate's signature, so rules computing the same aggregate
+    (and subjects sharing a subject-independent one) produce the same fact; the checker
+    asserts each fact once.
+    """
 
     rule: str
     name: str
@@ -151,6 +159,7 @@ def compute(spec: RuleSpec, project: ProjectRecords, facts: Facts) -> Iterator[A
         passes = _filter(agg.of, agg.where)
         records = [r for r in project.of_kind(agg.of) if passes(facts[id(r)])]
         pool = _Pool(agg, records, facts)
+        signature, shared = aggregate_signature(spec, name), is_global(spec, name)
         for subject in subjects:
             members = pool.members(subject)
             value: Decimal | str | None
@@ -168,12 +177,12 @@ def compute(spec: RuleSpec, project: ProjectRecords, facts: Facts) -> Iterator[A
             if value is None:
                 continue
             computed[(name, subject.key)] = value
+            subject_key = GLOBAL_SUBJECT if shared else subject.key
             fact = {
                 "kind": AGGREGATE_KIND,
-                "key": f"{spec.id}:{name}:{subject.key}",
-                "rule": spec.id,
-                "name": name,
-                "subject": subject.key,
+                "key": f"{signature}:{subject_key}",
+                "sig": signature,
+                "subject": subject_key,
                 "value": engine_value(types[name], value),
             }
             yield AggregateValue(spec.id, name, subject.key, value, fact)

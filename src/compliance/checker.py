@@ -106,7 +106,7 @@ class Checker:
                     aggregates[(value.rule, value.name, value.subject)] = value
             except Exception as exc:
                 result.errors.append(f"rule {rule.id}: aggregate failed: {exc}")
-        facts.extend(v.fact for v in aggregates.values())
+        facts.extend({v.fact["key"]: v.fact for v in aggregates.values()}.values())
         run = self.engine.run(facts)
         result.errors.extend(run.errors)
         builder = FindingBuilder({(r.kind, r.key): r for r in project.records}, aggregates)

@@ -9,6 +9,8 @@ patterns of absent records. Ties at a boundary are settled by
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -48,6 +50,33 @@ _ENGINE_OPS = {"add": "$add", "sub": "$add", "mul": "$mul", "div": "$div"}
 def join_pattern(name: str) -> str:
     """Pattern name of a joined record."""
     return f"j_{name}"
+
+
+def aggregate_signature(spec: RuleSpec, name: str) -> str:
+    """What an aggregate computes, as a short stable key shared by rules that compute the same.
+
+    Rules often declare the same aggregate (e.g. "how many documents are registered");
+    the engine then sees one fact per subject instead of one per rule and subject.
+    """
+    agg = spec.aggregates[name]
+    data = agg.model_dump(mode="json", exclude={"label", "plus", "minus"})
+    data["subject"] = spec.subject
+    for key in ("plus", "minus"):
+        other = getattr(agg, key)
+        if other:
+            data[key] = aggregate_signature(spec, other)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def is_global(spec: RuleSpec, name: str) -> bool:
+    """Whether an aggregate is the same for every subject (one fact per project suffices)."""
+    agg = spec.aggregates[name]
+    local = agg.match or agg.differ or agg.exclude_self or agg.earlier_only
+    if local or agg.gap_from or agg.share_of:
+        return False
+    other = agg.plus or agg.minus
+    return other is None or is_global(spec, other)
 
 
 def aggregate_types(spec: RuleSpec) -> dict[str, FieldSpec]:
@@ -305,11 +334,14 @@ def compile_rule(spec: RuleSpec, params: dict[str, Any]) -> list[dict[str, Any]]
     for name in spec.aggregates:
         fixed[aggregate_pattern(name)] = [
             {"kind": AGGREGATE_KIND},
-            {"rule": spec.id},
-            {"name": name},
+            {"sig": aggregate_signature(spec, name)},
         ]
     fixed[SUBJECT] = [{"kind": spec.subject}]
-    fixed[SUBJECT].extend({"key": {aggregate_pattern(n): "subject"}} for n in spec.aggregates)
+    fixed[SUBJECT].extend(
+        {"key": {aggregate_pattern(n): "subject"}}
+        for n in spec.aggregates
+        if not is_global(spec, n)
+    )
     parts = [when_clause(c, spec, params, agg_types) for c in spec.when]
     for index, related in enumerate(spec.join):
         name = join_pattern(related.as_ or f"r{index}")
