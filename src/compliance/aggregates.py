@@ -17,12 +17,13 @@ from enum import StrEnum
 from typing import Any
 
 from compliance.casefile import ProjectRecords
-from compliance.compiler import AGGREGATE_KIND, aggregate_signature, aggregate_types, is_global
+from compliance.compiler import AGGREGATE_KIND, aggregate_types
 from compliance.facts import FieldSpec, display, engine_value, schema
 from compliance.numeric import percent, to_engine
 from compliance.operands import literal
 from compliance.records import Record
-from compliance.rulespec import Aggregate, AggregateFn, Condition, Op, RuleSpec
+from compliance.rulepack import Rule
+from compliance.rulespec import Aggregate, AggregateFn, Condition, Op
 
 GLOBAL_SUBJECT = "*"
 """Subject of an aggregate fact that holds for every subject of the project."""
@@ -148,8 +149,9 @@ class _Pool:
         return chosen
 
 
-def compute(spec: RuleSpec, project: ProjectRecords, facts: Facts) -> Iterator[AggregateValue]:
-    """Every aggregate of ``spec`` for every subject of the project."""
+def compute(rule: Rule, project: ProjectRecords, facts: Facts) -> Iterator[AggregateValue]:
+    """Every aggregate of ``rule`` for every subject of the project."""
+    spec = rule.spec
     if not spec.aggregates:
         return
     types = aggregate_types(spec)
@@ -159,7 +161,7 @@ def compute(spec: RuleSpec, project: ProjectRecords, facts: Facts) -> Iterator[A
         passes = _filter(agg.of, agg.where)
         records = [r for r in project.of_kind(agg.of) if passes(facts[id(r)])]
         pool = _Pool(agg, records, facts)
-        signature, shared = aggregate_signature(spec, name), is_global(spec, name)
+        signature, shared = rule.aggregate_keys[name]
         for subject in subjects:
             members = pool.members(subject)
             value: Decimal | str | None

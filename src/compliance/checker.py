@@ -102,7 +102,7 @@ class Checker:
         aggregates: dict[tuple[str, str, str], AggregateValue] = {}
         for rule in self.rules.values():
             try:
-                for value in compute(rule.spec, project, by_record):
+                for value in compute(rule, project, by_record):
                     aggregates[(value.rule, value.name, value.subject)] = value
             except Exception as exc:
                 result.errors.append(f"rule {rule.id}: aggregate failed: {exc}")

@@ -174,7 +174,7 @@ class Explainer:
         single = RulePack(pack.root, [rule], pack.categories, pack.files)
         self.result = Checker(single).check_project(project)
         self.facts = {id(r): to_fact(r, seq) for seq, r in enumerate(project.records)}
-        self.aggregates = {(v.name, v.subject): v for v in compute(rule.spec, project, self.facts)}
+        self.aggregates = {(v.name, v.subject): v for v in compute(rule, project, self.facts)}
         self.agg_types = aggregate_types(rule.spec)
 
     def subjects(self, key: str | None = None) -> list[SubjectExplanation]:

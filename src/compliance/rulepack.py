@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from compliance.compiler import (
+    aggregate_signature,
     compile_rule,
+    is_global,
 )
 from compliance.errors import InputError, InputProblem, Location, display_path
 from compliance.rulecheck import RuleChecker
@@ -49,6 +52,17 @@ class Rule:
     def definition(self) -> list[dict[str, Any]]:
         """The durable-rules definitions (one per alternative) with the parameters in force."""
         return compile_rule(self.spec, self.params)
+
+    @cached_property
+    def aggregate_keys(self) -> dict[str, tuple[str, bool]]:
+        """Each aggregate's fact signature and whether it holds for every subject.
+
+        Computed once per rule: hashing the definitions for every project cost 0.7 ms a project.
+        """
+        return {
+            name: (aggregate_signature(self.spec, name), is_global(self.spec, name))
+            for name in self.spec.aggregates
+        }
 
 
 @dataclass
