@@ -40,6 +40,18 @@ def _count(part: int, whole: int, what: str, of: str) -> Rate:
     return Rate(value, f"{what} = {part} ÷ {whole} = {pct(value)}")
 
 
+def _money_ratio(what: str, part: tuple[str, Decimal], whole: tuple[str, Decimal]) -> Rate:
+    """``what = part ÷ whole`` for two named amounts; None with the reason when the whole is 0."""
+    (part_name, part_value), (whole_name, whole_value) = part, whole
+    if whole_value == 0:
+        return Rate(None, f"{whole_name}为0，无法计算{what}")
+    value = part_value / whole_value
+    return Rate(
+        value,
+        f"{what} = {part_name}{money(part_value)} ÷ {whole_name}{money(whole_value)} = {pct(value)}",
+    )
+
+
 def execution_rate(project: ProjectRecords) -> Rate:
     """Spent over funds arrived (over the budget when arrivals are not recorded)."""
     info = project.info
@@ -48,26 +60,13 @@ def execution_rate(project: ProjectRecords) -> Rate:
         if rate.value is None:
             return rate
         return Rate(rate.value, f"未记录到位资金数，按预算数计算：{rate.how}")
-    if info.funds_arrived == 0:
-        return Rate(None, "到位资金为0，无法计算预算执行率")
-    value = info.spent / info.funds_arrived
-    return Rate(
-        value,
-        f"预算执行率 = 支出数{money(info.spent)} ÷ 到位资金{money(info.funds_arrived)}"
-        f" = {pct(value)}",
-    )
+    return _money_ratio("预算执行率", ("支出数", info.spent), ("到位资金", info.funds_arrived))
 
 
 def budget_execution_rate(project: ProjectRecords) -> Rate:
     """Spent over the (adjusted) budget, as the self-evaluation form computes it."""
     info = project.info
-    if info.budget == 0:
-        return Rate(None, "预算数为0，无法计算预算执行率")
-    value = info.spent / info.budget
-    return Rate(
-        value,
-        f"预算执行率 = 支出数{money(info.spent)} ÷ 预算数{money(info.budget)} = {pct(value)}",
-    )
+    return _money_ratio("预算执行率", ("支出数", info.spent), ("预算数", info.budget))
 
 
 def arrival_rate(project: ProjectRecords) -> Rate:
@@ -75,14 +74,7 @@ def arrival_rate(project: ProjectRecords) -> Rate:
     info = project.info
     if info.funds_arrived is None:
         return Rate(None, "记录未给出到位资金数，无法计算资金到位率")
-    if info.budget == 0:
-        return Rate(None, "预算数为0，无法计算资金到位率")
-    value = info.funds_arrived / info.budget
-    return Rate(
-        value,
-        f"资金到位率 = 到位资金{money(info.funds_arrived)} ÷ 预算数{money(info.budget)}"
-        f" = {pct(value)}",
-    )
+    return _money_ratio("资金到位率", ("到位资金", info.funds_arrived), ("预算数", info.budget))
 
 
 def completion_rate(project: ProjectRecords) -> Rate:
