@@ -40,6 +40,7 @@ demo: setup
 ## Lint, type-check, validate the rule pack, and run every test.
 test: setup $(SARIF_SCHEMA) browser lint
 	$(BIN)/pytest
+	$(BIN)/pytest -m valgrind
 
 ## Regenerate rules/rule.schema.json and docs/rules/ after changing rules or the rule models.
 docs: setup

@@ -12,10 +12,10 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from compliance.casefile import ProjectRecords, load_project
-from compliance.checker import Checker
-from compliance.records import SubProject
-from compliance.rulepack import load_pack
+from compliance.records.loading import ProjectRecords, load_project
+from compliance.checking.checker import Checker
+from compliance.records.project import SubProject
+from compliance.rules.pack import load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 

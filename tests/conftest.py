@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from compliance.cli import main
-from compliance.rulepack import RulePack, load_pack
+from compliance.cli.main import main
+from compliance.rules.pack import RulePack, load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"

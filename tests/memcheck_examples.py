@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from compliance.checker import Checker
-from compliance.rulepack import load_pack
-from compliance.testing import all_examples, run_example
+from compliance.checking.checker import Checker
+from compliance.rules.examples import all_examples, run_example
+from compliance.rules.pack import load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compliance.checker import Checker
-from compliance.rulepack import RulePack
+from compliance.checking.checker import Checker
+from compliance.rules.pack import RulePack
 from tests.conftest import CASES
 
 CASE_DIRS = sorted(p.parent for p in CASES.glob("*/expected.yaml"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.cli import main
+from compliance.cli.main import main
 from tests.conftest import ROOT, CliRun
 
 SEED = "cases/qingdao-egov-2020"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compliance.casefile import build_project
-from compliance.checker import Checker
-from compliance.errors import InputError, Location
-from compliance.rulepack import load_pack
+from compliance.checking.checker import Checker
+from compliance.core.errors import InputError, Location
+from compliance.records.loading import build_project
+from compliance.rules.pack import load_pack
 from tests.conftest import RULES
 
 PROJECT = {

@@ -3,9 +3,9 @@ scenario, and at least one case it fires on. A new rule without these fails here
 
 from __future__ import annotations
 
-from compliance.coverage import coverage
-from compliance.rulepack import RulePack
-from compliance.testing import all_examples, run_example
+from compliance.rules.coverage import coverage
+from compliance.rules.examples import all_examples, run_example
+from compliance.rules.pack import RulePack
 
 
 def test_every_rule_is_fully_covered(pack: RulePack) -> None:

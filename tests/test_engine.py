@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from compliance.engine import Engine
-from compliance.numeric import bound_to_engine, money_to_engine, to_engine
+from compliance.core.numbers import bound_to_engine, money_to_engine, to_engine
+from compliance.engine.host import Engine
 
 GO = {"go": {"kind": "$check"}}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.casefile import build_project, load_project
-from compliance.explain import Explainer
-from compliance.rulepack import RulePack, load_pack
-from compliance.testing import Example, all_examples
+from compliance.checking.explain import Explainer
+from compliance.records.loading import build_project, load_project
+from compliance.rules.examples import Example, all_examples
+from compliance.rules.pack import RulePack, load_pack
 from tests.conftest import CASES, RULES, CliRun
 
 PACK = load_pack(RULES)

@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import ROOT
 
 
+@pytest.mark.valgrind
 @pytest.mark.skipif(
     shutil.which("valgrind") is None and not os.environ.get("CI"),
     reason="valgrind not installed (CI installs it)",

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from compliance.quantities import MeasureKind, deviation, parse_measure
+from compliance.records.quantities import MeasureKind, deviation, parse_measure
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from compliance.rulepack import RulePack
+from compliance.rules.pack import RulePack
 from tests.conftest import DATA, RULES, CliRun
 
 BROKEN = "tests/data/broken_pack"

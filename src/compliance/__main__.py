@@ -2,6 +2,6 @@
 
 import sys
 
-from compliance.cli import main
+from compliance.cli.main import main
 
 sys.exit(main())

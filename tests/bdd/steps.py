@@ -14,9 +14,9 @@ import pytest
 import yaml
 from pytest_bdd import given, parsers, then, when
 
-from compliance.checker import Checker, ProjectResult
-from compliance.findings import Finding
-from compliance.rulepack import RulePack
+from compliance.checking.checker import Checker, ProjectResult
+from compliance.checking.findings import Finding
+from compliance.rules.pack import RulePack
 
 
 class Scenario:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.checker import Checker, CheckRun
-from compliance.report import Report, build_report
-from compliance.rulepack import RulePack
+from compliance.checking.checker import Checker, CheckRun
+from compliance.output.report import Report, build_report
+from compliance.rules.pack import RulePack
 from tests.conftest import CASES, DATA
 
 SEED = CASES / "qingdao-egov-2020"

@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from compliance.report import Report
-from compliance.report.word import SECTIONS
+from compliance.output.report import Report
+from compliance.output.report.word import SECTIONS
 from tests.conftest import CliRun
 
 SEED = "cases/qingdao-egov-2020"
@@ -18,7 +18,7 @@ SEED = "cases/qingdao-egov-2020"
 
 @pytest.fixture(scope="module")
 def doc(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from compliance.cli import main
+    from compliance.cli.main import main
     from tests.conftest import ROOT
 
     out = tmp_path_factory.mktemp("docx") / "report.docx"

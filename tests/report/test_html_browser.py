@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from compliance.report import Report
+from compliance.output.report import Report
 from tests.conftest import ROOT
 from tests.report.conftest import SEED
 
@@ -72,7 +72,7 @@ def opened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
     _need_browser()
     from playwright.sync_api import sync_playwright
 
-    from compliance.cli import main
+    from compliance.cli.main import main
 
     folder = tmp_path_factory.mktemp("html")
     html = folder / "report.html"

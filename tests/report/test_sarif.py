@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
-from compliance.report import Report
+from compliance.output.report import Report
 from tests.conftest import CliRun
 from tests.report.conftest import SELF_EVAL
 

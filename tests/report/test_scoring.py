@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from compliance.errors import InputError
-from compliance.indicators import Indicator
-from compliance.report import Report
-from compliance.rulepack import RulePack
+from compliance.core.errors import InputError
+from compliance.output.report import Report
+from compliance.records.indicators import Indicator
+from compliance.rules.pack import RulePack
 from compliance.scoring import DEFAULT_PROFILES, load_profile
 from compliance.scoring.arith import apportion, round_score
 from compliance.scoring.indicators import score_indicator
@@ -140,8 +140,8 @@ def test_claimed_scores_beyond_tolerance_are_reported(self_eval_report: Report) 
 def test_form_weights_that_do_not_add_up_are_replaced_and_reported(
     pack: RulePack, tmp_path: Path
 ) -> None:
-    from compliance.checker import Checker
-    from compliance.report import build_report
+    from compliance.checking.checker import Checker
+    from compliance.output.report import build_report
     from tests.report.conftest import SELF_EVAL
 
     record = tmp_path / "form.yaml"
@@ -227,8 +227,8 @@ def test_profile_rules_are_checked_against_the_pack(tmp_path: Path, pack: RulePa
 def test_without_framework_deductions_unnamed_findings_are_listed_unscored(
     pack: RulePack, tmp_path: Path
 ) -> None:
-    from compliance.checker import Checker
-    from compliance.report import build_report
+    from compliance.checking.checker import Checker
+    from compliance.output.report import build_report
     from tests.report.conftest import SEED
 
     text = (DEFAULT_PROFILES / "third_party.yaml").read_text(encoding="utf-8")

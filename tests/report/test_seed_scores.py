@@ -41,7 +41,7 @@ from decimal import Decimal
 
 import pytest
 
-from compliance.report import Report
+from compliance.output.report import Report
 from compliance.scoring import Scorecard
 
 EXPECTED = {

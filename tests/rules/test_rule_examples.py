@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.rulepack import load_pack
-from compliance.testing import Example, all_examples, run_example
+from compliance.rules.examples import Example, all_examples, run_example
+from compliance.rules.pack import load_pack
 from tests.conftest import RULES
 
 PACK = load_pack(RULES)

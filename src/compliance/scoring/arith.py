@@ -4,7 +4,7 @@ Why: a score table is read by adding it up. If scores were rounded only for
 display, the lines would not add up to the printed total; if weights such as
 50 ÷ 12 were rounded independently, twelve lines of 4.17 would exceed 50. So:
 every leaf score is computed exactly and rounded half up to two places (the
-same half-up rule as :mod:`compliance.numeric`); a parent is the exact sum of
+same half-up rule as :mod:`compliance.core.numbers`); a parent is the exact sum of
 its rounded children; equal shares of a weight are apportioned to 0.01 by the
 largest remainder, so they add up to the weight exactly; the grade is read off
 the total as printed.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
 
-from compliance.numeric import PERCENT_PLACES, grouped, plain, round_half_up
+from compliance.core.numbers import PERCENT_PLACES, grouped, plain, round_half_up
 
 SCORE_PLACES = PERCENT_PLACES
 """Scores and weights keep two decimals, like rates in percent."""
@@ -25,7 +25,7 @@ HUNDRED = Decimal(100)
 
 
 def round_score(value: Decimal) -> Decimal:
-    """Round a score half up to two places (:func:`compliance.numeric.round_half_up`)."""
+    """Round a score half up to two places (:func:`compliance.core.numbers.round_half_up`)."""
     return round_half_up(value)
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from compliance.indicators import Indicator
-from compliance.quantities import MeasureKind
-from compliance.scores import attainment, deadline_met, upper_bound
+from compliance.records.formulas import attainment, deadline_met, upper_bound
+from compliance.records.indicators import Indicator
+from compliance.records.quantities import MeasureKind
 from compliance.scoring.arith import ONE, ZERO, capped, pct, pts, round_score
 
 

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from compliance.casefile import ProjectRecords
-from compliance.indicators import Indicator
-from compliance.labels import Level1, Status
-from compliance.records import SubProject
-from compliance.registers import Acceptance, Survey
+from compliance.records.indicators import Indicator
+from compliance.records.loading import ProjectRecords
+from compliance.records.project import SubProject
+from compliance.records.registers import Acceptance, Survey
+from compliance.records.vocabulary import Level1, Status
 from compliance.scoring.arith import HUNDRED, money, pct
 from compliance.scoring.indicators import measured_percent
 

@@ -16,13 +16,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from compliance.errors import InputError, InputProblem, did_you_mean, dotted
-from compliance.labels import Dimension, EvaluationKind, Level1, Severity
-from compliance.rulepack import RulePack
-from compliance.source import PathKey, SourceDocument, read_yaml
-from compliance.validation import problems_from
+from compliance import resources
+from compliance.core.errors import InputError, InputProblem, did_you_mean, dotted
+from compliance.core.modelerrors import problems_from
+from compliance.core.yamlfile import PathKey, SourceDocument, read_yaml
+from compliance.records.vocabulary import Dimension, EvaluationKind, Level1, Severity
+from compliance.rules.pack import RulePack
 
-DEFAULT_PROFILES = Path(__file__).resolve().parents[3] / "profiles"
+DEFAULT_PROFILES = resources.PROFILES
 """The shipped profiles, beside ``rules/`` at the top of the project."""
 
 Measure = Literal[

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from compliance.checker import ProjectResult
-from compliance.findings import Finding
-from compliance.indicators import Indicator
-from compliance.labels import Severity
+from compliance.checking.checker import ProjectResult
+from compliance.checking.findings import Finding
+from compliance.records.indicators import Indicator
+from compliance.records.vocabulary import Severity
 from compliance.scoring.arith import ZERO, apportion, capped, pct, pts, round_score
 from compliance.scoring.indicators import score_indicator
 from compliance.scoring.measures import MEASURES

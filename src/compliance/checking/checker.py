@@ -1,0 +1,154 @@
+"""Check projects against a rule pack: load, run the engine, build findings.
+
+A project that fails to load, or a rule that fails on a project, is reported on
+its own; it never loses the results of the other projects or rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compliance.checking.findings import Finding, FindingBuilder, sort_key
+from compliance.checking.recommendations import RecommendationGroup, recommend
+from compliance.core.errors import InputError, InputProblem, Location, display_path
+from compliance.core.numbers import NumberOutOfRange
+from compliance.engine.aggregates import AggregateValue, compute
+from compliance.engine.host import Engine
+from compliance.records.fields import to_fact
+from compliance.records.loading import ProjectRecords, discover, load_project
+from compliance.records.vocabulary import Severity
+from compliance.rules.pack import RulePack
+
+
+@dataclass
+class ProjectResult:
+    """The outcome for one project: its findings, or why it could not be checked."""
+
+    origin: str
+    project: ProjectRecords | None = None
+    findings: list[Finding] = field(default_factory=list)
+    recommendations: list[RecommendationGroup] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by severity and category."""
+        by_severity = {s.value: 0 for s in Severity}
+        by_category: dict[str, int] = {}
+        for f in self.findings:
+            by_severity[f.severity.value] += 1
+            by_category[f.category] = by_category.get(f.category, 0) + 1
+        return {
+            "findings": len(self.findings),
+            "by_severity": by_severity,
+            "by_category": by_category,
+            "errors": len(self.errors) + len(self.problems),
+        }
+
+
+@dataclass
+class CheckRun:
+    """Every project checked with one rule pack."""
+
+    pack: RulePack
+    results: list[ProjectResult]
+    rule_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """All findings of all projects."""
+        return [f for r in self.results for f in r.findings]
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether anything could not be checked."""
+        return bool(self.rule_errors) or any(r.problems or r.errors for r in self.results)
+
+
+class Checker:
+    """A rule pack compiled once and run on any number of projects."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        definitions = {}
+        self.rule_errors: dict[str, str] = {}
+        for rule in pack.rules:
+            try:
+                definitions[rule.id] = rule.definition()
+            except Exception as exc:  # a compile bug must not stop the other rules
+                self.rule_errors[rule.id] = f"could not be compiled: {exc}"
+        self.engine = Engine(definitions)
+        self.rule_errors.update(self.engine.rejected)
+        self.rules = {r.id: r for r in pack.rules if r.id in self.engine.rule_ids}
+
+    def check_project(self, project: ProjectRecords) -> ProjectResult:
+        """Run every rule on one loaded project."""
+        result = ProjectResult(project.origin, project)
+        facts = []
+        for seq, record in enumerate(project.records):
+            try:
+                facts.append(to_fact(record, seq))
+            except NumberOutOfRange as exc:
+                where = record.location or Location(project.origin)
+                result.problems.append(
+                    InputProblem(where, f"{record.kind}[{record.key}]", str(exc))
+                )
+        if result.problems:
+            return result
+        by_record = {id(r): f for r, f in zip(project.records, facts, strict=True)}
+        aggregates: dict[tuple[str, str, str], AggregateValue] = {}
+        for rule in self.rules.values():
+            try:
+                for value in compute(rule, project, by_record):
+                    aggregates[(value.rule, value.name, value.subject)] = value
+            except Exception as exc:
+                result.errors.append(f"rule {rule.id}: aggregate failed: {exc}")
+        facts.extend({v.fact["key"]: v.fact for v in aggregates.values()}.values())
+        run = self.engine.run(facts)
+        result.errors.extend(run.errors)
+        builder = FindingBuilder({(r.kind, r.key): r for r in project.records}, aggregates)
+        seen: set[tuple[str, str, str]] = set()
+        for match in run.matches:
+            rule = self.rules[match.rule]
+            try:
+                finding = builder.build(rule, match)
+            except Exception as exc:
+                result.errors.append(f"rule {rule.id}: finding could not be built: {exc!r}")
+                continue
+            ident = (finding.rule, finding.subject.type, finding.subject.key)
+            if ident not in seen:
+                seen.add(ident)
+                result.findings.append(finding)
+        order = self.pack.categories.ordered
+        result.findings.sort(key=lambda f: sort_key(f, order))
+        for number, finding in enumerate(result.findings, start=1):
+            finding.number = number
+        result.recommendations = recommend(result.findings, self.pack.categories)
+        return result
+
+    def check_path(self, path: Path) -> ProjectResult:
+        """Load and check one project; a load failure is kept as the result's problems."""
+        try:
+            project = load_project(path)
+        except InputError as exc:
+            return ProjectResult(display_path(path), problems=exc.problems)
+        return self.check_project(project)
+
+    def run(self, paths: Iterable[Path]) -> CheckRun:
+        """Check every project found under ``paths``."""
+        results = []
+        seen: set[Path] = set()
+        for path in paths:
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            try:
+                projects = discover(path)
+            except InputError as exc:
+                results.append(ProjectResult(str(path), problems=exc.problems))
+                continue
+            results.extend(self.check_path(p) for p in projects)
+        return CheckRun(self.pack, results, dict(self.rule_errors))

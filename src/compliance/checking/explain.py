@@ -1,0 +1,270 @@
+"""``compliance explain RULE RECORD``: why a rule fired or stayed silent, condition by condition.
+
+Each condition is re-evaluated here on the very facts the engine saw (same
+conversions, exact Decimal arithmetic), and shown with its values and whether it
+held. Whether the rule fired is taken from the engine itself; if the two ever
+disagree the explanation says so instead of hiding it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from compliance.checking.checker import Checker
+from compliance.checking.findings import Finding
+from compliance.engine.aggregates import AggregateValue, compute
+from compliance.engine.compiler import aggregate_of, aggregate_scope, aggregate_types, operator
+from compliance.engine.operands import (
+    OWN,
+    SUBJECT,
+    Const,
+    Operand,
+    Ref,
+    Scope,
+    aggregate_pattern,
+    literal,
+    resolve,
+)
+from compliance.records.fields import FieldSpec, display, schema, to_fact
+from compliance.records.loading import ProjectRecords
+from compliance.records.project import Record
+from compliance.rules.pack import Rule, RulePack
+from compliance.rules.spec import AnyOf, Clause, Condition, Op, Related
+from compliance.rules.wording import absent_words, clause_words, condition_words, kind_label
+
+Facts = Mapping[str, Mapping[str, Any]]
+
+
+@dataclass
+class Check:
+    """One condition with the values it was evaluated on."""
+
+    words: str
+    held: bool
+    values: str
+
+
+@dataclass
+class SubjectExplanation:
+    """Why the rule did or did not fire on one subject."""
+
+    record: Record
+    checks: list[Check] = field(default_factory=list)
+    finding: Finding | None = None
+    note: str = ""
+
+    @property
+    def expected(self) -> bool:
+        """What the conditions say (the engine decides; this explains)."""
+        return all(c.held for c in self.checks)
+
+
+def _number(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool | str):
+        return None
+    return Decimal(str(value))
+
+
+def _value(operand: Operand, facts: Facts) -> Any:
+    if isinstance(operand, Const):
+        return operand.value
+    if isinstance(operand, Ref):
+        return facts.get(operand.pattern, {}).get(operand.field)
+    left = _number(_value(operand.left, facts))
+    right = operand.right.value
+    if left is None or not isinstance(right, Decimal):
+        return None
+    return {
+        "add": left + right,
+        "sub": left - right,
+        "mul": left * right,
+        "div": left / right if right else None,
+    }[operand.op]
+
+
+def _holds(op: Op, mine: Any, theirs: Any, tolerance: Decimal) -> bool:
+    if mine is None:
+        return op is Op.ABSENT
+    if op is Op.PRESENT:
+        return True
+    if op is Op.ABSENT:
+        return False
+    a, b = _number(mine), _number(theirs)
+    if a is not None and b is not None:
+        gap = a - b
+        outcome: bool = {
+            Op.EQ: abs(gap) <= tolerance,
+            Op.NE: abs(gap) > tolerance,
+            Op.GT: gap > 0,
+            Op.GE: gap >= 0,
+            Op.LT: gap < 0,
+            Op.LE: gap <= 0,
+        }[op]
+        return outcome
+    if op is Op.EQ:
+        return bool(mine == theirs)
+    return bool(op is Op.NE and mine != theirs)
+
+
+def _shown(
+    spec: FieldSpec | None, record: Record | None, name: str, fact: Mapping[str, Any]
+) -> str:
+    if record is not None and spec is not None and hasattr(record, name):
+        return display(spec, getattr(record, name))
+    value = fact.get(name)
+    return "（空）" if value is None else str(value)
+
+
+def evaluate(
+    cond: Condition,
+    scope: Scope,
+    facts: Facts,
+    agg_types: dict[str, FieldSpec],
+    own: Record | None,
+    rule: Rule,
+    aggregates: Mapping[str, AggregateValue],
+) -> Check:
+    """One condition on the facts in ``facts`` (``$m`` is the record being tested)."""
+    op = operator(cond)
+    name = aggregate_of(cond)
+    if name is not None:
+        mine = facts.get(aggregate_pattern(name), {}).get("value")
+        left = display(None, aggregates[name].value) if name in aggregates else "（无）"
+        spec = FieldSpec("value", agg_types[name].type, name)
+    else:
+        spec = schema(scope.own_kind)[cond.field]
+        mine = facts[OWN].get(cond.field)
+        left = _shown(spec, own, cond.field, facts[OWN])
+    words = condition_words(cond, scope.own_kind, scope.subject_kind, rule)
+    if op in (Op.PRESENT, Op.ABSENT):
+        return Check(words, _holds(op, mine, None, Decimal(0)), f"值：{left}")
+    if op in (Op.IN, Op.NOT_IN):
+        wanted = [literal(spec, v).value for v in cond.value]
+        hit = any(_holds(Op.EQ, mine, w, Decimal(0)) for w in wanted)
+        return Check(words, mine is not None and (hit if op is Op.IN else not hit), f"值：{left}")
+    operand = resolve(cond.value, spec, scope, agg_types)
+    tolerance = Decimal(0)
+    if cond.tolerance is not None:
+        tol = resolve(cond.tolerance, spec, scope, agg_types)
+        tolerance = (
+            tol.value if isinstance(tol, Const) and isinstance(tol.value, Decimal) else Decimal(0)
+        )
+    theirs = _value(operand, facts)
+    right = _operand_shown(operand, theirs, facts)
+    return Check(words, _holds(op, mine, theirs, tolerance), f"值：{left}；比较对象：{right}")
+
+
+def _operand_shown(operand: Operand, value: Any, facts: Facts) -> str:
+    if isinstance(operand, Ref) and operand.pattern.startswith("agg_"):
+        return f"{operand.title} = {value}"
+    if value is None:
+        return "（空）"
+    return str(value)
+
+
+class Explainer:
+    """Explains one rule on one project."""
+
+    def __init__(self, pack: RulePack, rule: Rule, project: ProjectRecords) -> None:
+        self.rule = rule
+        self.project = project
+        single = RulePack(pack.root, [rule], pack.categories, pack.files)
+        self.result = Checker(single).check_project(project)
+        self.facts = {id(r): to_fact(r, seq) for seq, r in enumerate(project.records)}
+        self.aggregates = {(v.name, v.subject): v for v in compute(rule, project, self.facts)}
+        self.agg_types = aggregate_types(rule.spec)
+
+    def subjects(self, key: str | None = None) -> list[SubjectExplanation]:
+        """The explanation for every subject (or the one with ``key``)."""
+        found = {f.subject.key: f for f in self.result.findings}
+        out = []
+        for record in self.project.of_kind(self.rule.spec.subject):
+            if key is not None and record.key != key:
+                continue
+            item = SubjectExplanation(record, finding=found.get(record.key))
+            self._explain(item)
+            if item.expected != (item.finding is not None):
+                item.note = (
+                    "注意：逐条计算的结论与引擎结果不一致，以引擎为准；请报告此规则（"
+                    f"{self.rule.id}）以便核查。"
+                )
+            out.append(item)
+        return out
+
+    def _explain(self, item: SubjectExplanation) -> None:
+        spec = self.rule.spec
+        subject = item.record
+        subject_fact = self.facts[id(subject)]
+        aggregates = {n: v for (n, s), v in self.aggregates.items() if s == subject.key}
+        facts: dict[str, Mapping[str, Any]] = {OWN: subject_fact, SUBJECT: subject_fact}
+        facts.update({aggregate_pattern(n): v.fact for n, v in aggregates.items()})
+        params = self.rule.params
+        for clause in spec.when:
+            item.checks.append(self._clause(clause, subject, facts, aggregates))
+        for related in spec.join:
+            matches = self._related(related, subject, facts, params)
+            words = f"存在{kind_label(related.kind)}（{related.as_}）" + "".join(
+                f"，{clause_words(c, related.kind, spec.subject, self.rule)}" for c in related.when
+            )
+            shown = "、".join(r.display_name for r in matches) or "无"
+            item.checks.append(Check(words, bool(matches), f"符合的记录：{shown}"))
+        for related in spec.absent:
+            matches = self._related(related, subject, facts, params)
+            shown = "、".join(f"{r.display_name}（{r.location}）" for r in matches) or "无"
+            item.checks.append(
+                Check(absent_words(related, spec.subject), not matches, f"符合的记录：{shown}")
+            )
+
+    def _clause(
+        self,
+        clause: Clause,
+        subject: Record,
+        facts: Facts,
+        aggregates: Mapping[str, AggregateValue],
+    ) -> Check:
+        spec = self.rule.spec
+        conditions = clause.any if isinstance(clause, AnyOf) else [clause]
+        checks = []
+        for cond in conditions:
+            name = aggregate_of(cond)
+            scope = (
+                aggregate_scope(spec, name, self.rule.params)
+                if name
+                else Scope(spec.subject, spec.subject, frozenset(spec.aggregates), self.rule.params)
+            )
+            checks.append(
+                evaluate(cond, scope, facts, self.agg_types, subject, self.rule, aggregates)
+            )
+        if len(checks) == 1:
+            return checks[0]
+        words = "以下任一成立：" + "；或".join(c.words for c in checks)
+        values = "；".join(f"{'✓' if c.held else '✗'} {c.values}" for c in checks)
+        return Check(words, any(c.held for c in checks), values)
+
+    def _related(
+        self, related: Related, subject: Record, facts: Facts, params: dict[str, Any]
+    ) -> list[Record]:
+        scope = Scope(related.kind, self.rule.spec.subject, frozenset(), params, in_subject=False)
+        matches = []
+        for record in self.project.of_kind(related.kind):
+            fact = self.facts[id(record)]
+            if any(
+                fact.get(o) is None or fact.get(o) != facts[SUBJECT].get(m)
+                for o, m in related.match.items()
+            ):
+                continue
+            here = {**facts, OWN: fact}
+            checks = [self._related_clause(c, scope, here, record) for c in related.when]
+            if all(checks):
+                matches.append(record)
+        return matches
+
+    def _related_clause(self, clause: Clause, scope: Scope, facts: Facts, record: Record) -> bool:
+        conditions = clause.any if isinstance(clause, AnyOf) else [clause]
+        return any(
+            evaluate(c, scope, facts, self.agg_types, record, self.rule, {}).held
+            for c in conditions
+        )

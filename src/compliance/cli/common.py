@@ -1,0 +1,101 @@
+"""Plumbing the subcommands share: arguments, loading the pack, errors and output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from compliance.checking.checker import CheckRun
+from compliance.core.errors import InputError, display_path
+from compliance.rules.pack import DEFAULT_RULES, Rule, RulePack, load_pack
+
+
+def setting(text: str) -> tuple[str, str]:
+    """Parse ``RULE.param=value``."""
+    key, sep, value = text.partition("=")
+    if not sep or "." not in key:
+        raise argparse.ArgumentTypeError(f"expected RULE.param=value, got '{text}'")
+    return key.strip(), value.strip()
+
+
+def add_paths(parser: argparse.ArgumentParser) -> None:
+    """The ``PATH…`` argument shared by the commands that read records."""
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="a record file (.yaml/.json), a case folder, or a folder of cases",
+    )
+
+
+def add_pack_options(parser: argparse.ArgumentParser) -> None:
+    """``--rules`` and ``--set``, shared by the commands that run rules."""
+    parser.add_argument(
+        "--rules",
+        type=Path,
+        default=DEFAULT_RULES,
+        metavar="DIR",
+        help="rule pack folder (default: the bundled rules/)",
+    )
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        type=setting,
+        default=[],
+        metavar="RULE.param=value",
+        help="override a rule parameter, e.g. --set TG01.tolerance_pct=30 (repeatable)",
+    )
+
+
+def load_pack_or_report(args: argparse.Namespace) -> RulePack | None:
+    """The rule pack with overrides applied, or None after printing its errors."""
+    try:
+        return load_pack(args.rules).with_overrides(dict(args.settings))
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
+def find_rule(pack: RulePack, rule_id: str) -> Rule | None:
+    """The rule with ``rule_id``, or None after printing the ids that exist."""
+    rule = pack.by_id().get(rule_id)
+    if rule is None:
+        print(
+            f"error: no rule '{rule_id}'; rules: {', '.join(sorted(pack.by_id()))}", file=sys.stderr
+        )
+    return rule
+
+
+def report_errors(run: CheckRun) -> None:
+    """Print every problem of the run to standard error."""
+    for result in run.results:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        for error in result.errors:
+            print(f"{result.origin}: internal error: {error}", file=sys.stderr)
+    for rule_id, error in sorted(run.rule_errors.items()):
+        print(f"rule {rule_id}: error: {error}", file=sys.stderr)
+
+
+def write_output(content: str | bytes, output: Path | None) -> None:
+    """Write to ``output`` (creating its folder) or to standard output.
+
+    Raises :class:`InputError` when the file cannot be written, so the user gets
+    ``FILE: error: cannot write: …`` and exit code 2 rather than a traceback.
+    """
+    if output is None:
+        sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise InputError.single(
+            display_path(output), f"cannot write: {exc.strerror or exc}"
+        ) from None

@@ -1,0 +1,61 @@
+"""Command line: ``compliance COMMAND …``.
+
+Exit codes follow the linters' convention: 0 nothing at or above ``--fail-on``,
+1 findings at or above it, 2 bad input or usage (reported as ``file:line:col``,
+never as a traceback). Each command lives in :mod:`compliance.cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from compliance import __version__
+from compliance.cli import EXIT_CLEAN, check, explain, report, rules
+
+DESCRIPTION = """\
+Check project-expenditure performance evaluation records (项目支出绩效评价)
+against the YAML rule pack and report the problems (主要问题) with their evidence
+and the recommendations (相关建议) that answer them."""
+
+EPILOG = """\
+exit codes: 0 clean; 1 findings at or above --fail-on (check), failing examples or missing
+            examples (rules test), stale files (rules docs --check);
+            2 bad input (a record, rule, profile or output path) or bad usage.
+example:    compliance check cases/qingdao-egov-2020 --format json
+            compliance explain TG01 cases/qingdao-egov-2020 --subject I03
+"""
+
+COMMANDS = (check, rules, explain, report)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="compliance",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"compliance {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``compliance`` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""The only module that talks to durable-rules; every trap of the engine is handled here.
+
+- One project is one session (``sid``); its state is deleted after the run so the
+  1,024-live-session cap is never reached. A sentinel fact, asserted after all of
+  the project's facts and matched by a rule of its own, guarantees an action ran
+  before ``delete_state`` (deleting a session where none ran crashed the process),
+  and lets negations see the whole project.
+- A ruleset name can be registered once: each :class:`Engine` takes a fresh name
+  and a fresh :class:`durable.engine.Host` whose background threads are disabled.
+- ``register_rulesets`` mutates its argument: definitions are deep-copied.
+- Facts nobody matches raise ``MessageNotHandledException``: that means "no finding".
+- Exceptions inside actions are swallowed into the session state: it is read back
+  after every project and reported.
+- A definition the engine rejects is isolated rule by rule so that the other
+  rules still run.
+- A rule arrives as several variants (see :func:`compliance.engine.compiler.compile_rule`);
+  each is registered as ``ID_vN`` and all report their matches under ``ID``.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from durable import engine as durable
+
+from compliance.engine.compiler import GO, SENTINEL_KIND
+
+DONE_RULE = "$done"
+_names = itertools.count(1)
+
+
+class _SyncHost(durable.Host):  # type: ignore[misc]
+    """A Host without the two timer threads the default one starts."""
+
+    def _run(self) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Match:
+    """One firing of one rule: the facts bound to each pattern name."""
+
+    rule: str
+    facts: Mapping[str, Mapping[str, Any]]
+
+
+@dataclass
+class RunResult:
+    """The matches of one project, and what went wrong on the way."""
+
+    matches: list[Match] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class Engine:
+    """A compiled rule pack registered as one ruleset."""
+
+    def __init__(self, definitions: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+        self.rejected: dict[str, str] = {}
+        self._host = _SyncHost()
+        self._name = f"compliance_{next(_names)}"
+        self._sink: list[Match] = []
+        self._done: list[bool] = []
+        self._sids = itertools.count(1)
+        accepted = dict(definitions)
+        try:
+            self._register(accepted)
+        except Exception as exc:  # the engine's own error type is not exported
+            self.rejected = self._isolate(definitions, str(exc))
+            accepted = {k: v for k, v in definitions.items() if k not in self.rejected}
+            self._host = _SyncHost()
+            self._name = f"compliance_{next(_names)}"
+            self._register(accepted)
+        self.rule_ids = sorted(accepted)
+
+    def _action(self, rule_id: str) -> Callable[[Any], None]:
+        sink = self._sink
+
+        def record(c: Any) -> None:
+            sink.append(Match(rule_id, c._m))
+
+        return record
+
+    def _mark_done(self, c: Any) -> None:
+        self._done.append(True)
+
+    def _ruleset(self, definitions: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
+        rules: dict[str, Any] = {}
+        for rule_id, variants in definitions.items():
+            action = self._action(rule_id)
+            for number, definition in enumerate(variants):
+                rules[f"{rule_id}_v{number}"] = {**copy.deepcopy(dict(definition)), "run": action}
+        rules[DONE_RULE] = {"all": [{GO: {"kind": SENTINEL_KIND}}], "run": self._mark_done}
+        return rules
+
+    def _register(self, definitions: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+        self._host.register_rulesets({self._name: self._ruleset(definitions)})
+
+    def _isolate(
+        self, definitions: Mapping[str, Sequence[Mapping[str, Any]]], reason: str
+    ) -> dict[str, str]:
+        rejected = {}
+        for rule_id, definition in definitions.items():
+            probe = _SyncHost()
+            try:
+                probe.register_rulesets(
+                    {f"probe_{next(_names)}": self._ruleset({rule_id: definition})}
+                )
+            except Exception as exc:
+                rejected[rule_id] = f"the engine rejected the compiled rule: {exc}"
+        if not rejected:
+            rejected = dict.fromkeys(definitions, f"the engine rejected the rule pack: {reason}")
+        return rejected
+
+    def run(self, facts: Iterable[Mapping[str, Any]]) -> RunResult:
+        """Assert one project's facts, then the sentinel; return every match."""
+        sid = f"p{next(self._sids)}"
+        result = RunResult()
+        self._sink.clear()
+        self._done.clear()
+        for fact in facts:
+            self._assert(result, {**fact, "sid": sid})
+        self._assert(result, {"kind": SENTINEL_KIND, "key": SENTINEL_KIND, "sid": sid})
+        result.matches.extend(self._sink)
+        if not self._done:
+            result.errors.append("the engine did not complete the run (sentinel not matched)")
+            return result
+        state = self._host.get_state(self._name, sid)
+        if state.get("exception"):
+            result.errors.append(f"an action failed inside the engine: {state['exception']}")
+        self._host.delete_state(self._name, sid)
+        return result
+
+    def _assert(self, result: RunResult, fact: dict[str, Any]) -> None:
+        try:
+            self._host.assert_fact(self._name, fact)
+        except durable.MessageNotHandledException:
+            pass
+        except durable.MessageObservedException:
+            result.errors.append(f"{fact['kind']} '{fact['key']}' was given twice")
+        except Exception as exc:
+            result.errors.append(f"the engine rejected {fact['kind']} '{fact['key']}': {exc}")

@@ -1,0 +1,63 @@
+"""Markdown: the same sections as the text output, for pasting into a report."""
+
+from __future__ import annotations
+
+from compliance.checking.checker import CheckRun, ProjectResult
+from compliance.output.common import by_category, chinese_number, numbers
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _project(result: ProjectResult) -> list[str]:
+    info = result.project.info if result.project else None
+    lines = [
+        f"## {info.name}（{info.year}年，{info.department}）" if info else f"## {result.origin}",
+        "",
+    ]
+    lines.append(f"记录：`{result.origin}`")
+    lines.append("")
+    if result.problems:
+        lines.append("记录有误，未能检查：")
+        lines.extend(f"- `{p}`" for p in result.problems)
+        return lines
+    lines.append(f"### 主要问题（{len(result.findings)}项）")
+    lines.append("")
+    for index, (category, findings) in enumerate(by_category(result.findings), start=1):
+        lines.append(f"#### （{chinese_number(index)}）{category}")
+        lines.append("")
+        for f in findings:
+            lines.append(f"{f.number}. **{f.title}**（{f.rule}，{f.severity.label}）：{f.message}")
+            lines.append("")
+            lines.append("   | 证据 | 值 |")
+            lines.append("   |---|---|")
+            lines.extend(f"   | {_cell(e.label)} | {_cell(e.value)} |" for e in f.evidence)
+            lines.append("")
+            where = f"`{f.location}`" if f.location else "—"
+            lines.append(f"   位置：{where}；框架：{f.framework}；依据：{'；'.join(f.references)}")
+            lines.append("")
+    if result.recommendations:
+        lines.append("### 相关建议")
+        lines.append("")
+        for index, group in enumerate(result.recommendations, start=1):
+            lines.append(f"#### （{chinese_number(index)}）{group.title}")
+            lines.append("")
+            lines.append(group.text)
+            lines.append("")
+            lines.extend(f"- {a.text}（针对问题 {numbers(a.findings)}）" for a in group.advice)
+            lines.append("")
+    lines.extend(f"> 内部错误：{e}" for e in result.errors)
+    return lines
+
+
+def render_markdown(run: CheckRun) -> str:
+    """The whole run as one Markdown document."""
+    lines = ["# 绩效评价合规检查结果", ""]
+    for result in run.results:
+        lines.extend(_project(result))
+    total = sum(len(r.findings) for r in run.results)
+    lines.append(
+        f"共检查 {len(run.results)} 个项目，规则 {len(run.pack.rules)} 条，发现问题 {total} 项。"
+    )
+    return "\n".join(lines).rstrip() + "\n"

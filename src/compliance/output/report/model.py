@@ -1,0 +1,125 @@
+"""What every report format shows: a checked project, its scorecard, and its key facts.
+
+Why one model: HTML, Word, Markdown and SARIF must agree on the score, the
+findings and their numbers, so the check and the scoring run once and the
+renderers only lay the same data out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from compliance.checking.checker import CheckRun, ProjectResult
+from compliance.core.numbers import grouped
+from compliance.records.indicators import Indicator
+from compliance.records.project import ProjectInfo, SubProject
+from compliance.records.vocabulary import Status
+from compliance.scoring import LoadedProfile, Scorecard, load_profile, score_project, shipped
+from compliance.scoring.arith import pct
+
+
+@dataclass
+class ProjectReport:
+    """One project of the report; ``card`` is None when its records could not be loaded."""
+
+    result: ProjectResult
+    card: Scorecard | None = None
+
+    @property
+    def info(self) -> ProjectInfo | None:
+        """The project's header record."""
+        return self.result.project.info if self.result.project else None
+
+    @property
+    def subs(self) -> list[SubProject]:
+        """Sub-projects in table order."""
+        records = self.result.project.records if self.result.project else []
+        return [r for r in records if isinstance(r, SubProject)]
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        """Indicators in table order."""
+        records = self.result.project.records if self.result.project else []
+        return [r for r in records if isinstance(r, Indicator)]
+
+    def facts(self) -> list[tuple[str, str]]:
+        """基本情况 as label–value pairs."""
+        info = self.info
+        if info is None:
+            return []
+        subs = self.subs
+        done = sum(1 for s in subs if s.status is Status.COMPLETED)
+        idle = sum(1 for s in subs if s.status is Status.NOT_STARTED)
+        base = info.execution_base
+        rows = [
+            ("项目名称", info.name),
+            ("评价年度", f"{info.year}年"),
+            ("主管部门", info.department),
+            ("实施单位", info.implementing_unit or "—"),
+            ("评价类型", info.evaluation_kind.label),
+            ("预算数", f"{grouped(info.budget)}万元"),
+            (
+                "到位资金",
+                "未记录" if info.funds_arrived is None else f"{grouped(info.funds_arrived)}万元",
+            ),
+            ("支出数", f"{grouped(info.spent)}万元"),
+            ("预算执行率", pct(info.spent / base) if base else "—"),
+        ]
+        if subs:
+            rows.append(("子项目", f"{len(subs)}个，已完成{done}个，未开展{idle}个"))
+        rows.append(("绩效指标", f"{len(self.indicators)}项"))
+        if info.goal:
+            rows.append(("总体目标", info.goal))
+        return rows
+
+
+EXECUTION_RULE = "FN04"
+"""The rule whose parameter draws the execution line of the budget chart."""
+
+
+@dataclass
+class Report:
+    """Every project of a run, scored."""
+
+    run: CheckRun
+    projects: list[ProjectReport] = field(default_factory=list)
+
+    @property
+    def categories(self) -> list[str]:
+        """Finding categories in report order."""
+        return self.run.pack.categories.ordered
+
+    @property
+    def execution_line(self) -> Decimal:
+        """The execution rate (percent) below which FN04 reports a sub-project: 90 by default."""
+        rule = self.run.pack.by_id().get(EXECUTION_RULE)
+        value = rule.params.get("min_execution_pct") if rule else None
+        return Decimal(str(value)) if value is not None else Decimal(90)
+
+
+def build_report(run: CheckRun, profile: Path | None = None) -> Report:
+    """Score every loaded project: with ``profile``, or the shipped one for its evaluation kind.
+
+    Raises :class:`InputError` when a profile has errors or names rules the pack lacks.
+    """
+    loaded: dict[Path, LoadedProfile] = {}
+    report = Report(run)
+    for result in run.results:
+        if result.project is None:
+            report.projects.append(ProjectReport(result))
+            continue
+        path = profile or shipped(result.project.info.evaluation_kind)
+        if path not in loaded:
+            loaded[path] = load_profile(path)
+            loaded[path].check_against(run.pack)
+        chosen = loaded[path]
+        card = score_project(chosen.profile, result, chosen.file)
+        report.projects.append(ProjectReport(result, card))
+    return report
+
+
+def share(score: Decimal, weight: Decimal) -> str:
+    """得分率 of a line."""
+    return pct(score / weight) if weight else "—"

@@ -1,0 +1,58 @@
+"""Readable text, grouped like a report's 主要问题 and 相关建议."""
+
+from __future__ import annotations
+
+from compliance.checking.checker import CheckRun, ProjectResult
+from compliance.output.common import by_category, chinese_number, numbers
+
+
+def _project(result: ProjectResult) -> list[str]:
+    lines: list[str] = []
+    info = result.project.info if result.project else None
+    title = f"{info.name}（{info.year}年，{info.department}）" if info else result.origin
+    lines.append(f"项目：{title}")
+    lines.append(f"记录：{result.origin}")
+    if result.problems:
+        lines.append("无法检查：记录有误（见错误输出）")
+        return lines
+    lines.append("")
+    lines.append(
+        f"主要问题（{len(result.findings)}项）" if result.findings else "主要问题：未发现问题"
+    )
+    for index, (category, findings) in enumerate(by_category(result.findings), start=1):
+        lines.append(f"（{chinese_number(index)}）{category}")
+        for f in findings:
+            lines.append(f"  {f.number}. [{f.rule} {f.severity.label}] {f.title}")
+            lines.append(f"     {f.message}")
+            evidence = "；".join(f"{e.label}：{e.value}" for e in f.evidence)
+            if evidence:
+                lines.append(f"     证据：{evidence}")
+            if f.location:
+                lines.append(
+                    f"     位置：{f.location}" + (f"（资料来源：{f.source}）" if f.source else "")
+                )
+            lines.append(f"     框架：{f.framework}")
+            lines.append(f"     依据：{'；'.join(f.references)}")
+    if result.recommendations:
+        lines.append("")
+        lines.append("相关建议")
+        for index, group in enumerate(result.recommendations, start=1):
+            lines.append(
+                f"（{chinese_number(index)}）{group.title}（针对问题 {numbers(group.findings)}）"
+            )
+            lines.append(f"  {group.text}")
+            for advice in group.advice:
+                lines.append(f"  - {advice.text}（问题 {numbers(advice.findings)}）")
+    for error in result.errors:
+        lines.append(f"内部错误：{error}")
+    return lines
+
+
+def render_text(run: CheckRun) -> str:
+    """The whole run as text; projects separated by a rule line."""
+    blocks = ["\n".join(_project(r)) for r in run.results]
+    total = sum(len(r.findings) for r in run.results)
+    footer = (
+        f"共检查 {len(run.results)} 个项目，规则 {len(run.pack.rules)} 条，发现问题 {total} 项。"
+    )
+    return ("\n\n" + "─" * 40 + "\n\n").join(blocks) + "\n\n" + footer + "\n"

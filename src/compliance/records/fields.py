@@ -1,0 +1,142 @@
+"""What the engine sees of a record: typed fields, and the fact built from them.
+
+Why: durable-rules compares anything with anything (``"2" == 2``) and a missing
+field matches nothing, so each record kind has a schema derived from its pydantic
+model, rules are checked against it, and every value is converted once, through
+:mod:`compliance.core.numbers`, before it reaches the engine.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from compliance.core.numbers import date_to_engine, grouped, money_to_engine, plain, to_engine
+from compliance.records.kinds import RECORD_KINDS
+from compliance.records.project import MONEY, Record
+from compliance.records.vocabulary import Labeled
+
+
+class FieldType(StrEnum):
+    """How a field compares in the engine."""
+
+    NUMBER = "number"
+    MONEY = "money"
+    TEXT = "text"
+    BOOL = "bool"
+    DATE = "date"
+    ENUM = "enum"
+
+    @property
+    def ordered(self) -> bool:
+        """Whether gt/ge/lt/le make sense on the type."""
+        return self in {FieldType.NUMBER, FieldType.MONEY, FieldType.DATE}
+
+
+SEQ = "seq"
+PSEUDO_FIELDS = frozenset({"key", SEQ})
+"""Fields every fact has: the record's identity and its position in the file."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field a rule may name."""
+
+    name: str
+    type: FieldType
+    title: str
+    enum: builtins.type[Labeled] | None = None
+
+
+def _classify(annotation: Any) -> tuple[FieldType, type[Labeled] | None] | None:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *meta = typing.get_args(annotation)
+        found = _classify(base)
+        if found and found[0] is FieldType.NUMBER and any(m is MONEY for m in meta):
+            return FieldType.MONEY, None
+        return found
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _classify(options[0]) if len(options) == 1 else None
+    if annotation is bool:
+        return FieldType.BOOL, None
+    if annotation in (int, Decimal, float):
+        return FieldType.NUMBER, None
+    if annotation is str:
+        return FieldType.TEXT, None
+    if annotation is dt.date:
+        return FieldType.DATE, None
+    if isinstance(annotation, type) and issubclass(annotation, Labeled):
+        return FieldType.ENUM, annotation
+    return None
+
+
+@cache
+def schema(kind: str) -> dict[str, FieldSpec]:
+    """The comparable fields of a record kind (stored and computed)."""
+    model = RECORD_KINDS[kind]
+    specs: dict[str, FieldSpec] = {
+        "key": FieldSpec("key", FieldType.TEXT, "编号"),
+        SEQ: FieldSpec(SEQ, FieldType.NUMBER, "录入顺序"),
+    }
+    for name, info in model.model_fields.items():
+        found = _classify(info.annotation)
+        if found and found[0] is FieldType.NUMBER and any(m is MONEY for m in info.metadata):
+            found = (FieldType.MONEY, None)
+        if found and name != "source":
+            specs[name] = FieldSpec(name, found[0], info.title or name, found[1])
+    for name, computed in model.model_computed_fields.items():
+        found = _classify(computed.return_type)
+        if found:
+            specs[name] = FieldSpec(name, found[0], computed.title or name, found[1])
+    return specs
+
+
+def engine_value(spec: FieldSpec, value: Any) -> Any:
+    """Convert one exact value to what the engine compares."""
+    if spec.type is FieldType.MONEY:
+        return money_to_engine(Decimal(value))
+    if spec.type is FieldType.NUMBER:
+        return to_engine(Decimal(value))
+    if spec.type is FieldType.DATE:
+        return date_to_engine(value)
+    if spec.type is FieldType.ENUM:
+        return str(value.value if isinstance(value, StrEnum) else value)
+    if spec.type is FieldType.BOOL:
+        return bool(value)
+    return str(value)
+
+
+def to_fact(record: Record, seq: int) -> dict[str, Any]:
+    """Build the engine fact of a record; absent values stay absent."""
+    fact: dict[str, Any] = {"kind": record.kind, "key": record.key, "seq": seq}
+    for name, spec in schema(record.kind).items():
+        if name in PSEUDO_FIELDS:
+            continue
+        value = getattr(record, name)
+        if value is not None:
+            fact[name] = engine_value(spec, value)
+    return fact
+
+
+def display(spec: FieldSpec | None, value: Any) -> str:
+    """Write an exact value the way a report would."""
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Labeled):
+        return value.label
+    if isinstance(value, Decimal):
+        return grouped(value) if spec is not None and spec.type is FieldType.MONEY else plain(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

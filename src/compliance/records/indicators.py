@@ -1,0 +1,228 @@
+"""Performance indicators (绩效指标): target and actual as written, and what follows from them.
+
+The target and actual are kept as written and parsed by :mod:`compliance.records.quantities`;
+the provincial form's 指标性质 and 度量单位 columns are joined back to them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cached_property
+from typing import Annotated, Any
+
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    computed_field,
+    field_validator,
+    model_validator,
+)
+
+from compliance.records.formulas import expected_score
+from compliance.records.project import BLANK_CELLS, Record, Text, blank_to_none
+from compliance.records.quantities import Measure, MeasureKind, deviation, parse_measure
+from compliance.records.vocabulary import Dimension, Level1, WorkKind
+
+_COLUMNS = {
+    "nature": ("nature", "指标性质"),
+    "unit": ("unit", "度量单位"),
+    "target": ("target", "年度指标值", "指标值"),
+    "actual": ("actual", "实际完成值"),
+}
+
+
+class Indicator(Record):
+    """A performance indicator (绩效指标) with its target and actual as written."""
+
+    kind = "indicator"
+    label = "绩效指标"
+    code: Text = Field(title="编号")
+    level1: Annotated[Level1, BeforeValidator(Level1.lookup)] = Field(
+        title="一级指标", validation_alias=AliasChoices("level1", "一级指标")
+    )
+    level2: Annotated[Dimension, BeforeValidator(Dimension.lookup)] = Field(
+        title="二级指标", validation_alias=AliasChoices("level2", "二级指标")
+    )
+    name: Text = Field(title="三级指标", validation_alias=AliasChoices("name", "三级指标"))
+    nature: str | None = Field(
+        None, title="指标性质", validation_alias=AliasChoices("nature", "指标性质")
+    )
+    target: Text = Field(
+        title="指标值", validation_alias=AliasChoices("target", "年度指标值", "指标值")
+    )
+    unit: str | None = Field(
+        None, title="度量单位", validation_alias=AliasChoices("unit", "度量单位")
+    )
+    actual: str | None = Field(
+        None, title="实际完成值", validation_alias=AliasChoices("actual", "实际完成值")
+    )
+    weight: Decimal | None = Field(
+        None, title="分值", ge=0, validation_alias=AliasChoices("weight", "分值")
+    )
+    score: Decimal | None = Field(
+        None, title="得分", ge=0, validation_alias=AliasChoices("score", "得分")
+    )
+    deviation_reason: str | None = Field(
+        None,
+        title="偏差原因",
+        validation_alias=AliasChoices("deviation_reason", "偏差原因分析及改进措施", "偏差原因"),
+    )
+    evidence: str | None = Field(None, title="佐证材料")
+    work_kind: Annotated[WorkKind, BeforeValidator(WorkKind.lookup)] | None = Field(
+        None, title="考核的工作类型"
+    )
+
+    _blank = field_validator(
+        "actual", "deviation_reason", "evidence", "nature", "unit", mode="before"
+    )(blank_to_none)
+
+    @property
+    def key(self) -> str:
+        return self.code
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    @model_validator(mode="before")
+    @classmethod
+    def _join_provincial_columns(cls, data: Any) -> Any:
+        """Put the provincial form's 指标性质 and 度量单位 back around the values.
+
+        The provincial form writes ``≥ | 50 | 公里`` in three columns; the target is
+        ``≥50公里``. The two columns are kept as recorded, and the target and actual
+        read as people say them.
+        """
+        if not isinstance(data, dict):
+            return data
+        found = {
+            name: next((k for k in keys if k in data), None) for name, keys in _COLUMNS.items()
+        }
+        nature = data.get(found["nature"]) if found["nature"] else None
+        unit = data.get(found["unit"]) if found["unit"] else None
+        if nature is None and unit is None:
+            return data
+        data = dict(data)
+        nature_text = (
+            "" if str(nature or "").strip() in ("", "定性", "=", "＝") else str(nature).strip()
+        )
+        unit_text = str(unit or "").strip()
+        for name in ("target", "actual"):
+            key = found[name]
+            value = data.get(key) if key else None
+            if value is None or str(value).strip() in BLANK_CELLS:
+                continue
+            text = str(value).strip()
+            if (
+                unit_text
+                and parse_measure(text).unit == ""
+                and parse_measure(text).number is not None
+            ):
+                text += unit_text
+            if name == "target" and nature_text and not text.startswith(nature_text):
+                text = nature_text + text
+            data[key] = text
+        return data
+
+    @cached_property
+    def target_measure(self) -> Measure:
+        """The target, parsed."""
+        return parse_measure(self.target)
+
+    @cached_property
+    def actual_measure(self) -> Measure | None:
+        """The actual value, parsed, if one was given."""
+        return None if self.actual is None else parse_measure(self.actual)
+
+    @computed_field(title="指标值类型")  # type: ignore[prop-decorator]
+    @property
+    def target_kind(self) -> MeasureKind:
+        """quantity, percent, date, rank or qualitative."""
+        return self.target_measure.kind
+
+    @computed_field(title="指标值方向")  # type: ignore[prop-decorator]
+    @property
+    def target_op(self) -> str:
+        """The operator of the target: >=, <=, >, < or =."""
+        return self.target_measure.op
+
+    @computed_field(title="指标值（规范化）")  # type: ignore[prop-decorator]
+    @property
+    def target_normalized(self) -> str:
+        """The target in canonical form, equal for targets that mean the same."""
+        return self.target_measure.normalized
+
+    @computed_field(title="指标值计量单位")  # type: ignore[prop-decorator]
+    @property
+    def target_unit(self) -> str:
+        """The target's unit (base unit after conversion)."""
+        return self.target_measure.unit
+
+    @computed_field(title="实际值类型")  # type: ignore[prop-decorator]
+    @property
+    def actual_kind(self) -> MeasureKind | None:
+        """quantity, percent, date, rank or qualitative; absent without an actual."""
+        measure = self.actual_measure
+        return None if measure is None else measure.kind
+
+    @computed_field(title="偏离度（%）")  # type: ignore[prop-decorator]
+    @property
+    def deviation_pct(self) -> Decimal | None:
+        """How far the actual lies above (+) or below (-) the target, in percent."""
+        actual = self.actual_measure
+        if actual is None or actual.is_bound:
+            return None
+        return deviation(self.target_measure, actual)
+
+    @computed_field(title="指标值为定性表述")  # type: ignore[prop-decorator]
+    @property
+    def target_is_qualitative(self) -> bool:
+        """Whether the target has no measurable number, date or rank."""
+        return self.target_measure.kind is MeasureKind.QUALITATIVE
+
+    @computed_field(title="实际值为定性表述")  # type: ignore[prop-decorator]
+    @property
+    def actual_is_qualitative(self) -> bool | None:
+        """Whether the actual value has no measurable number, date or rank; absent without one."""
+        actual = self.actual_measure
+        return None if actual is None else actual.kind is MeasureKind.QUALITATIVE
+
+    @computed_field(title="实际值写作区间")  # type: ignore[prop-decorator]
+    @property
+    def actual_is_bound(self) -> bool | None:
+        """Whether the actual is written as a bound (``≥90%``): a target, not a measurement."""
+        actual = self.actual_measure
+        return None if actual is None else actual.is_bound
+
+    @computed_field(title="按通用公式应得分")  # type: ignore[prop-decorator]
+    @property
+    def expected_score(self) -> Decimal | None:
+        """The score the common formula gives (domain.md): full marks when met, else pro rata.
+
+        ≥ indicators: actual ÷ target × 分值; ≤ indicators: target ÷ actual × 分值; never above
+        the 分值. None when the formula does not apply (no weight, no measurable actual).
+        """
+        return expected_score(self.weight, self.target_measure, self.actual_measure)
+
+    @computed_field(title="零目标被突破")  # type: ignore[prop-decorator]
+    @property
+    def zero_target_exceeded(self) -> bool | None:
+        """For a target of zero (``0起``, ``≤0次``): whether the measured actual is above it.
+
+        A deviation in percent of a zero target does not exist, so this says it plainly.
+        """
+        target, actual = self.target_measure, self.actual_measure
+        zero = target.number == 0 and target.op in ("=", "<=", "<")
+        if not zero or actual is None or actual.is_bound or not target.comparable_with(actual):
+            return None
+        return actual.number is not None and actual.number > 0
+
+    @computed_field(title="逾期天数")  # type: ignore[prop-decorator]
+    @property
+    def days_late(self) -> int | None:
+        """For a date target with a date actual: days after the deadline (negative = early)."""
+        target, actual = self.target_measure, self.actual_measure
+        if actual is None or target.day is None or actual.day is None:
+            return None
+        return (actual.day - target.day).days

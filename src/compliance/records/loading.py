@@ -1,0 +1,267 @@
+"""Load one evaluated project from a YAML/JSON file or a case folder.
+
+A case is one file holding the sections below, or a folder whose ``*.yaml`` files
+each hold some of them (``expected.yaml`` is the case's golden findings and is
+not a record). Every record remembers the file and line it was written on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from compliance.core.errors import InputError, InputProblem, Location, display_path
+from compliance.core.modelerrors import problems_from
+from compliance.core.yamlfile import PathKey, SourceDocument, read_yaml
+from compliance.records.forms import FundsRow, SelfEvaluation
+from compliance.records.indicators import Indicator
+from compliance.records.project import ProjectInfo, Record, SpendingArea, SubProject
+from compliance.records.registers import (
+    Acceptance,
+    Adjustment,
+    Approval,
+    Document,
+    Payment,
+    Statement,
+    Survey,
+)
+
+NOT_RECORDS = {"expected.yaml", "expected.yml"}
+RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
+
+
+class CaseFile(BaseModel):
+    """The sections of a project's records."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    project: ProjectInfo
+    spending_areas: list[SpendingArea] = Field(default_factory=list)
+    sub_projects: list[SubProject] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+    acceptances: list[Acceptance] = Field(default_factory=list)
+    payments: list[Payment] = Field(default_factory=list)
+    approvals: list[Approval] = Field(default_factory=list)
+    adjustments: list[Adjustment] = Field(default_factory=list)
+    surveys: list[Survey] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
+    form: SelfEvaluation | None = None
+    form_funds: list[FundsRow] = Field(default_factory=list)
+
+
+SECTIONS = tuple(CaseFile.model_fields)
+
+
+@dataclass
+class ProjectRecords:
+    """One project's validated records, in file order, with their origin."""
+
+    origin: str
+    info: ProjectInfo
+    records: list[Record] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        """Records of one kind, in file order."""
+        return [r for r in self.records if r.kind == kind]
+
+
+def _case_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix in RECORD_SUFFIXES and p.name not in NOT_RECORDS and p.is_file()
+        )
+        if not files:
+            raise InputError.single(display_path(path), "folder holds no record files (*.yaml)")
+        return files
+    return [path]
+
+
+def _merge(documents: Iterable[SourceDocument]) -> tuple[dict[str, Any], dict[str, SourceDocument]]:
+    merged: dict[str, Any] = {}
+    owner: dict[str, SourceDocument] = {}
+    problems: list[InputProblem] = []
+    for doc in documents:
+        if doc.data is None:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(
+                InputProblem(
+                    doc.locate(()), "", "expected a mapping of sections: " + ", ".join(SECTIONS)
+                )
+            )
+            continue
+        for section, value in doc.data.items():
+            if section in owner:
+                first = owner[section]
+                problems.append(
+                    InputProblem(
+                        doc.locate((section,)),
+                        str(section),
+                        f"section '{section}' is also given in {first.file}:{first.locate((section,)).line}",
+                    )
+                )
+                continue
+            merged[section] = value
+            owner[section] = doc
+    if problems:
+        raise InputError(problems)
+    return merged, owner
+
+
+def _unique_keys(records: list[Record], where: dict[int, tuple[str, int]]) -> list[InputProblem]:
+    problems = []
+    seen: dict[tuple[str, str], Record] = {}
+    for record in records:
+        ident = (record.kind, record.key)
+        if ident in seen:
+            first = seen[ident].location
+            problems.append(
+                InputProblem(
+                    record.location or Location(""),
+                    f"{where[id(record)][0]}[{where[id(record)][1]}]",
+                    f"{record.label} '{record.key}' is given twice (first at line {first.line if first else '?'})",
+                )
+            )
+        else:
+            seen[ident] = record
+    return problems
+
+
+def _references(case: CaseFile) -> list[tuple[Record, str, str]]:
+    """Check the references between records; return (record, field, message)."""
+    numbers = {s.number for s in case.sub_projects}
+    areas = {a.code for a in case.spending_areas}
+    bad: list[tuple[Record, str, str]] = []
+    for sub in case.sub_projects:
+        if sub.area is not None and case.spending_areas and sub.area not in areas:
+            known = ", ".join(f"{a.code} ({a.name})" for a in case.spending_areas)
+            message = f"'{sub.area}' is not the code of a spending area; known: {known}"
+            bad.append((sub, "area", message))
+    linked: list[Acceptance | Payment | Adjustment] = [
+        *case.acceptances,
+        *case.payments,
+        *case.adjustments,
+    ]
+    for record in linked:
+        if record.sub_project is not None and record.sub_project not in numbers:
+            bad.append((record, "sub_project", f"names no sub-project: {record.sub_project}"))
+    return bad
+
+
+def load_project(path: Path) -> ProjectRecords:
+    """Load and validate one project; raise :class:`InputError` with every problem."""
+    files = _case_files(path)
+    documents: list[SourceDocument] = []
+    problems: list[InputProblem] = []
+    for file in files:
+        try:
+            doc = read_yaml(file)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        documents.append(doc)
+    if problems:
+        raise InputError(problems)
+    duplicates = [p for doc in documents for p in doc.problems]
+    merged, owner = _merge(documents)
+    first = documents[0]
+
+    def locate(loc: PathKey) -> Location:
+        doc = owner.get(str(loc[0])) if loc else None
+        return (doc or first).locate(loc)
+
+    try:
+        project = build_project(merged, locate, display_path(path))
+    except InputError as exc:
+        raise InputError([*duplicates, *exc.problems]) from None
+    if duplicates:
+        raise InputError(duplicates)
+    return project
+
+
+def build_project(data: Any, locate: Callable[[PathKey], Location], origin: str) -> ProjectRecords:
+    """Validate the sections of one project; ``locate`` maps a path to its source position."""
+    if not isinstance(data, dict):
+        raise InputError(
+            [InputProblem(locate(()), "", "expected a mapping of sections: " + ", ".join(SECTIONS))]
+        )
+    try:
+        case = CaseFile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, CaseFile, locate)) from None
+    info = case.project
+    info.located(locate(("project",)))
+    records: list[Record] = [info]
+    where: dict[int, tuple[str, int]] = {}
+    for section in SECTIONS[1:]:
+        value = getattr(case, section)
+        if isinstance(value, Record):
+            value.located(locate((section,)))
+            where[id(value)] = (section, 0)
+            records.append(value)
+            continue
+        for index, record in enumerate(value or []):
+            record.located(locate((section, index)))
+            where[id(record)] = (section, index)
+            records.append(record)
+    problems = _unique_keys(records[1:], where)
+    for record, field_name, message in _references(case):
+        section, index = where[id(record)]
+        problems.append(
+            InputProblem(
+                locate((section, index, field_name)), f"{section}[{index}].{field_name}", message
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return ProjectRecords(origin, info, records)
+
+
+def _is_case(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in ("project.yaml", "project.yml"))
+
+
+def _projects_under(path: Path) -> list[Path]:
+    if _is_case(path):
+        return [path]
+    found: list[Path] = []
+    for child in sorted(path.iterdir()):
+        if child.is_dir():
+            found.extend(_projects_under(child))
+        elif child.is_file() and child.suffix in RECORD_SUFFIXES and child.name not in NOT_RECORDS:
+            found.append(child)
+    return found
+
+
+def discover(path: Path) -> list[Path]:
+    """Projects under ``path``: a file, a case folder, or a folder of cases.
+
+    A file that is one part of a case folder is refused: checked alone it would
+    lack its sibling sections and report them missing.
+    """
+    shown = display_path(path)
+    if not path.exists():
+        raise InputError.single(shown, "no such file or folder")
+    if path.is_file():
+        parts = [
+            p
+            for p in path.parent.iterdir()
+            if p.is_file() and p.suffix in RECORD_SUFFIXES and p.name not in NOT_RECORDS
+        ]
+        if _is_case(path.parent) and len(parts) > 1:
+            raise InputError.single(
+                shown,
+                "is one file of the case folder "
+                f"{display_path(path.parent)}; check the folder instead",
+            )
+        return [path]
+    found = _projects_under(path)
+    if not found:
+        raise InputError.single(shown, "no record files (.yaml, .yml, .json) found")
+    return found

@@ -1,0 +1,209 @@
+"""Run the examples written beside each rule (``rules/**/<ID>.examples.yaml``).
+
+Each example is a small project record that goes through the real loader, then
+through the real engine with that one rule, and states whether the rule fires
+(and on which subjects) or stays silent. Shipped in the package so the test
+suite and the command line run the very same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from compliance.checking.checker import Checker
+from compliance.core.errors import InputError, InputProblem, Location
+from compliance.core.modelerrors import problems_from
+from compliance.core.yamlfile import PathKey, SourceDocument, read_yaml
+from compliance.records.loading import SECTIONS, build_project
+from compliance.rules.pack import EXAMPLES_SUFFIX, Rule, RulePack
+
+
+class Expect(StrEnum):
+    """What an example expects of its rule."""
+
+    FIRE = "fire"
+    SILENT = "silent"
+
+
+class ExampleSpec(BaseModel):
+    """One example: a record, the expectation, and optionally parameters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    expect: Expect
+    boundary: bool = False
+    description: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    subjects: list[str] | None = None
+    message_contains: list[str] = Field(default_factory=list)
+    record: dict[str, Any]
+
+
+class ExamplesFile(BaseModel):
+    """``<ID>.examples.yaml``: a shared ``base`` record and named examples."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rule: str
+    base: dict[str, Any] = Field(default_factory=dict)
+    examples: dict[str, ExampleSpec] = Field(min_length=1)
+
+
+@dataclass
+class Example:
+    """A loaded example, ready to run."""
+
+    rule: str
+    name: str
+    spec: ExampleSpec
+    data: dict[str, Any]
+    doc: SourceDocument
+
+    @property
+    def test_id(self) -> str:
+        """``TG01-fires_when_far_above``: what ``pytest -k`` matches."""
+        return f"{self.rule}-{self.name}"
+
+    def locate(self, loc: PathKey) -> Location:
+        """Positions inside the example's own record, else inside ``base``."""
+        record = self.spec.record
+        if loc and str(loc[0]) in record:
+            return self.doc.locate(("examples", self.name, "record", *loc))
+        return self.doc.locate(("base", *loc))
+
+
+@dataclass
+class Outcome:
+    """The result of running one example."""
+
+    example: Example
+    passed: bool
+    fired: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    detail: str = ""
+
+
+def _merged(base: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    data = dict(base)
+    for section, value in record.items():
+        if section == "project" and isinstance(value, dict) and isinstance(base.get(section), dict):
+            data[section] = {**base[section], **value}
+        else:
+            data[section] = value
+    return data
+
+
+def examples_path(rule: Rule) -> Path:
+    """Where a rule's examples live: beside the rule file."""
+    return Path(rule.file).with_name(f"{rule.id}{EXAMPLES_SUFFIX}")
+
+
+def load_examples(path: Path) -> list[Example]:
+    """Load an examples file; raise :class:`InputError` with positions on errors."""
+    doc = read_yaml(path)
+    try:
+        parsed = ExamplesFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError([*doc.problems, *problems_from(exc, ExamplesFile, doc.locate)]) from None
+    problems = list(doc.problems)
+    stem = path.name.removesuffix(EXAMPLES_SUFFIX)
+    if parsed.rule != stem:
+        problems.append(
+            InputProblem(
+                doc.locate(("rule",)),
+                "rule",
+                f"examples for '{parsed.rule}' stand in {path.name}; "
+                f"expected {parsed.rule}{EXAMPLES_SUFFIX}",
+            )
+        )
+    for section in parsed.base:
+        if section not in SECTIONS:
+            problems.append(
+                InputProblem(
+                    doc.locate(("base", section)),
+                    f"base.{section}",
+                    f"unknown section '{section}'; allowed: {', '.join(SECTIONS)}",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return [
+        Example(parsed.rule, name, spec, _merged(parsed.base, spec.record), doc)
+        for name, spec in parsed.examples.items()
+    ]
+
+
+def run_example(pack: RulePack, example: Example) -> Outcome:
+    """Run one example with its rule alone and compare with its expectation."""
+    rules = [r for r in pack.rules if r.id == example.rule]
+    if not rules:
+        return Outcome(example, False, detail=f"no rule '{example.rule}' in the pack")
+    single = RulePack(pack.root, rules, pack.categories, pack.files)
+    settings = {
+        f"{example.rule}.{k}": str(v).lower() if isinstance(v, bool) else str(v)
+        for k, v in example.spec.params.items()
+    }
+    try:
+        single = single.with_overrides(settings)
+        project = build_project(example.data, example.locate, f"{example.doc.file}#{example.name}")
+    except InputError as exc:
+        return Outcome(example, False, detail="invalid example:\n" + str(exc))
+    checker = Checker(single)
+    if checker.rule_errors:
+        return Outcome(
+            example, False, detail="rule error: " + "; ".join(checker.rule_errors.values())
+        )
+    result = checker.check_project(project)
+    fired = [f.subject.key for f in result.findings]
+    messages = [f.message for f in result.findings]
+    problems = []
+    if result.errors:
+        problems.append("errors: " + "; ".join(result.errors))
+    spec = example.spec
+    if spec.expect is Expect.FIRE and not fired:
+        problems.append("expected the rule to fire; it stayed silent")
+    if spec.expect is Expect.SILENT and fired:
+        problems.append(f"expected silence; the rule fired on {', '.join(fired)}: {messages[0]}")
+    if (
+        spec.subjects is not None
+        and spec.expect is Expect.FIRE
+        and sorted(fired) != sorted(spec.subjects)
+    ):
+        problems.append(f"expected findings on {sorted(spec.subjects)}, got {sorted(fired)}")
+    for text in spec.message_contains:
+        if not any(text in m for m in messages):
+            problems.append(f"no message contains '{text}'; messages: {messages}")
+    return Outcome(example, not problems, fired, messages, "\n".join(problems))
+
+
+def all_examples(pack: RulePack) -> tuple[list[Example], list[InputProblem]]:
+    """Every example of every rule in the pack, and the problems of unreadable files."""
+    examples: list[Example] = []
+    problems: list[InputProblem] = []
+    for rule in pack.rules:
+        path = examples_path(rule)
+        if not path.is_file():
+            continue
+        try:
+            examples.extend(load_examples(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return examples, problems
+
+
+def orphan_examples(pack: RulePack) -> list[InputProblem]:
+    """Examples files whose rule is not in the pack."""
+    ids = set(pack.by_id())
+    root = Path(pack.root)
+    return [
+        InputProblem(
+            Location(str(path)),
+            "",
+            f"examples for a rule that does not exist: '{path.name.removesuffix(EXAMPLES_SUFFIX)}'",
+        )
+        for path in sorted(root.rglob(f"*{EXAMPLES_SUFFIX}"))
+        if path.name.removesuffix(EXAMPLES_SUFFIX) not in ids
+    ]
