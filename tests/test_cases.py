@@ -29,6 +29,11 @@ def test_case_gives_exactly_its_expected_findings(case: Path, pack: RulePack) ->
     expected = expected_findings(case)
     assert sorted(expected - found) == [], "missing findings"
     assert sorted(found - expected) == [], "unexpected findings"
+    data = yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
+    forbidden = {(m["rule"], m["subject"]) for m in data.get("must_not") or []}
+    undecided = {(u.rule, f"{u.subject_type}:{u.subject_key}") for u in result.undecided}
+    assert sorted(forbidden & found) == [], "findings the records do not establish"
+    assert sorted(forbidden - undecided) == [], "must_not items should be listed as 未能核查"
 
 
 def test_seed_case_is_present() -> None:

@@ -16,7 +16,10 @@ from pytest_bdd import given, parsers, then, when
 
 from compliance.checking.checker import Checker, ProjectResult
 from compliance.checking.findings import Finding
+from compliance.records.kinds import RECORD_KINDS
+from compliance.records.loading import _KIND_OF, REGISTERS
 from compliance.rules.pack import RulePack
+from compliance.rules.spec import AnyOf
 
 
 class Scenario:
@@ -24,6 +27,7 @@ class Scenario:
 
     def __init__(self) -> None:
         self.record: dict[str, Any] = {}
+        self.complete = False
         self.settings: dict[str, str] = {}
         self.result: ProjectResult | None = None
 
@@ -323,8 +327,49 @@ def a_setting(scenario: Scenario, key: str, value: str) -> None:
 # 当 / 那么 ---------------------------------------------------------------------------------
 
 
+@given("表中未写的栏目均为空白，各项登记完整")
+def a_complete_form(scenario: Scenario) -> None:
+    """The scenario describes the whole document: what it does not mention is blank or absent."""
+    scenario.complete = True
+
+
+def _state_the_blanks(scenario: Scenario, pack: RulePack) -> None:
+    """Write every field a rule tests with ``absent`` as blank, and every register complete."""
+    section_of = {kind: section for section, kind in _KIND_OF.items()}
+    section_of.update({"project": "project", "form": "form"})
+    for rule in pack.rules:
+        for clause in rule.spec.when:
+            conditions = clause.any if isinstance(clause, AnyOf) else [clause]
+            for cond in conditions:
+                section = section_of.get(rule.spec.subject)
+                if cond.op != "absent" or section is None or cond.field.startswith("aggregates."):
+                    continue
+                found = scenario.record.get(section)
+                items = found if isinstance(found, list) else [found] if found else []
+                for item in items:
+                    aliases = _aliases(rule.spec.subject, cond.field)
+                    if not aliases & set(item):
+                        item[cond.field] = ""
+    scenario.record["coverage"] = {section: "complete" for section in REGISTERS}
+
+
+def _aliases(kind: str, name: str) -> set[str]:
+    info = RECORD_KINDS[kind].model_fields.get(name)
+    choices = getattr(info.validation_alias, "choices", []) if info else []
+    return {name, *(c for c in choices if isinstance(c, str))}
+
+
+@then(parsers.parse("应列为未能核查 {rule}，涉及“{subject}”"))
+def undecided(scenario: Scenario, rule: str, subject: str) -> None:
+    assert scenario.result is not None
+    names = [u.subject_name for u in scenario.result.undecided if u.rule == rule]
+    assert subject in names, f"{rule} undecided on {names}"
+
+
 @when("检查该项目")
 def check(scenario: Scenario, pack: RulePack, tmp_path: Path) -> None:
+    if scenario.complete:
+        _state_the_blanks(scenario, pack)
     path = tmp_path / "project.yaml"
     path.write_text(yaml.safe_dump(scenario.record, allow_unicode=True), encoding="utf-8")
     [result] = Checker(pack.with_overrides(scenario.settings)).run([path]).results

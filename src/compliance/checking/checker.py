@@ -13,9 +13,11 @@ from typing import Any
 
 from compliance.checking.findings import Finding, FindingBuilder, sort_key
 from compliance.checking.recommendations import RecommendationGroup, recommend
+from compliance.checking.undecided import Decider, Undecided
 from compliance.core.errors import InputError, InputProblem, Location, display_path
 from compliance.core.numbers import NumberOutOfRange
 from compliance.engine.aggregates import AggregateValue, compute
+from compliance.engine.compiler import COVERAGE_KIND
 from compliance.engine.host import Engine
 from compliance.records.fields import to_fact
 from compliance.records.loading import ProjectRecords, discover, load_project
@@ -33,6 +35,8 @@ class ProjectResult:
     recommendations: list[RecommendationGroup] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    undecided: list[Undecided] = field(default_factory=list)
+    """未能核查: rules the records could not decide, with what would decide them."""
 
     def summary(self) -> dict[str, Any]:
         """Counts by severity and category."""
@@ -45,6 +49,7 @@ class ProjectResult:
             "findings": len(self.findings),
             "by_severity": by_severity,
             "by_category": by_category,
+            "undecided": len(self.undecided),
             "errors": len(self.errors) + len(self.problems),
         }
 
@@ -107,6 +112,10 @@ class Checker:
             except Exception as exc:
                 result.errors.append(f"rule {rule.id}: aggregate failed: {exc}")
         facts.extend({v.fact["key"]: v.fact for v in aggregates.values()}.values())
+        facts.extend(
+            {"kind": COVERAGE_KIND, "key": f"coverage:{kind}", "register": kind}
+            for kind in sorted(project.complete)
+        )
         run = self.engine.run(facts)
         result.errors.extend(run.errors)
         builder = FindingBuilder({(r.kind, r.key): r for r in project.records}, aggregates)
@@ -124,6 +133,14 @@ class Checker:
                 result.findings.append(finding)
         order = self.pack.categories.ordered
         result.findings.sort(key=lambda f: sort_key(f, order))
+        decider = Decider(project, by_record, aggregates)
+        fired: dict[str, set[str]] = {}
+        for finding in result.findings:
+            fired.setdefault(finding.rule, set()).add(finding.subject.key)
+        for rule in self.rules.values():
+            result.undecided.extend(decider.undecided(rule, fired.get(rule.id, set())))
+        rank = {category: index for index, category in enumerate(order)}
+        result.undecided.sort(key=lambda u: (rank.get(u.category, len(rank)), u.rule))
         for number, finding in enumerate(result.findings, start=1):
             finding.number = number
         result.recommendations = recommend(result.findings, self.pack.categories)

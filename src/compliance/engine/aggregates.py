@@ -19,6 +19,7 @@ from typing import Any
 from compliance.core.numbers import percent, to_engine
 from compliance.engine.compiler import AGGREGATE_KIND, aggregate_types
 from compliance.engine.operands import literal
+from compliance.engine.operators import OPERATORS, State, Truth
 from compliance.records.fields import FieldSpec, display, engine_value, schema
 from compliance.records.loading import ProjectRecords
 from compliance.records.project import Record
@@ -55,30 +56,22 @@ def _engine_literal(spec: FieldSpec, raw: Any) -> Any:
 
 
 def _filter(kind: str, conditions: list[Condition]) -> Callable[[Mapping[str, Any]], bool]:
-    """Compile an aggregate's ``where`` (equality-style tests) once per project."""
+    """Compile an aggregate's ``where`` once per project: a record counts when all hold."""
     tests = []
     for cond in conditions:
-        op = Op(cond.op)
-        wanted: set[Any] = set()
-        if op not in (Op.PRESENT, Op.ABSENT):
+        entry = OPERATORS[Op(cond.op)]
+        wanted: list[Any] = []
+        if entry.operand != "none":
             values = cond.value if isinstance(cond.value, list) else [cond.value]
-            wanted = {_engine_literal(schema(kind)[cond.field], v) for v in values}
-        tests.append((cond.field, op, wanted))
+            wanted = [_engine_literal(schema(kind)[cond.field], v) for v in values]
+        theirs = wanted if entry.operand == "list" else (wanted[0] if wanted else None)
+        tests.append((cond.field, entry, theirs))
 
     def passes(fact: Mapping[str, Any]) -> bool:
-        for name, op, wanted in tests:
-            mine = fact.get(name)
-            if op is Op.PRESENT:
-                ok = mine is not None
-            elif op is Op.ABSENT:
-                ok = mine is None
-            elif op in (Op.EQ, Op.IN):
-                ok = mine in wanted
-            else:
-                ok = mine is not None and mine not in wanted
-            if not ok:
-                return False
-        return True
+        return all(
+            entry.decide(State.on(fact, name), fact.get(name), theirs, Decimal(0)) is Truth.TRUE
+            for name, entry, theirs in tests
+        )
 
     return passes
 

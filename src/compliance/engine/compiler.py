@@ -32,7 +32,8 @@ from compliance.engine.operands import (
     literal,
     resolve,
 )
-from compliance.records.fields import FieldSpec, FieldType
+from compliance.engine.operators import OPERATORS, allowed, engine_list, engine_presence
+from compliance.records.fields import FieldSpec, FieldType, schema
 from compliance.records.kinds import RECORD_KINDS
 from compliance.rules.spec import AggregateFn, AnyOf, Clause, Condition, Op, Related, RuleSpec
 
@@ -42,6 +43,8 @@ Dnf = list[list[Any]]
 MAX_VARIANTS = 64
 SENTINEL_KIND = "$check"
 AGGREGATE_KIND = "$aggregate"
+COVERAGE_KIND = "$coverage"
+"""Fact kind stating that the case covers a register completely (``coverage:``)."""
 GO = "go"
 
 _ENGINE_OPS = {"add": "$add", "sub": "$add", "mul": "$mul", "div": "$div"}
@@ -131,30 +134,11 @@ def _bound(operand: Operand, delta: Decimal, nudge: int) -> Any:
 
 
 def _compare(name: str, op: Op, operand: Operand, tolerance: Decimal) -> Dnf:
+    """A comparison in engine form, from the operator table; ties follow the epsilon policy."""
+    compare = OPERATORS[op].compare
+    assert compare is not None
     exact = _exact(operand, Decimal(0)) and tolerance == 0
-    if op is Op.GT:
-        return [[{"$gt": {name: _bound(operand, Decimal(0), +1)}}]]
-    if op is Op.GE:
-        return [[{"$gte": {name: _bound(operand, Decimal(0), -1)}}]]
-    if op is Op.LT:
-        return [[{"$lt": {name: _bound(operand, Decimal(0), -1)}}]]
-    if op is Op.LE:
-        return [[{"$lte": {name: _bound(operand, Decimal(0), +1)}}]]
-    if op is Op.EQ:
-        if exact:
-            return [[{name: _bound(operand, Decimal(0), 0)}]]
-        return [
-            [
-                {"$gte": {name: _bound(operand, -tolerance, -1)}},
-                {"$lte": {name: _bound(operand, tolerance, +1)}},
-            ]
-        ]
-    if exact:
-        return [[{"$neq": {name: _bound(operand, Decimal(0), 0)}}]]
-    return [
-        [{"$gt": {name: _bound(operand, tolerance, +1)}}],
-        [{"$lt": {name: _bound(operand, -tolerance, -1)}}],
-    ]
+    return compare(name, lambda delta, nudge: _bound(operand, delta, nudge), tolerance, exact)
 
 
 AGGREGATE_FIELD = "aggregates."
@@ -195,33 +179,31 @@ def operator(cond: Condition) -> Op:
     try:
         return Op(cond.op)
     except ValueError:
-        allowed = ", ".join(o.value for o in Op)
         raise OperandError(
-            f"unknown operator '{cond.op}'; expected one of: {allowed}", "op"
+            f"unknown operator '{cond.op}'; expected one of: {allowed()}", "op"
         ) from None
 
 
 def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) -> Dnf:
     """Compile one condition; raise :class:`OperandError` when it cannot run."""
     op = operator(cond)
+    entry = OPERATORS[op]
     name, spec = _own_spec(cond, scope, agg_types)
-    if op in (Op.PRESENT, Op.ABSENT):
+    if entry.operand == "none":
         if cond.value is not None:
             raise OperandError(f"'{op}' takes no value", "value")
-        return [[{"$ex" if op is Op.PRESENT else "$nex": {name: 1}}]]
+        return engine_presence(op, name)
     if cond.value is None:
         raise OperandError(f"'{op}' needs a value", "value")
-    if op in (Op.IN, Op.NOT_IN):
+    if entry.operand == "list":
         if not isinstance(cond.value, list) or not cond.value:
             raise OperandError(f"'{op}' needs a non-empty list of values", "value")
         try:
             values = [_const(literal(spec, v).value) for v in cond.value]
         except OperandError as exc:
             raise OperandError(str(exc), "value") from None
-        if op is Op.IN:
-            return [[{name: v}] for v in values]
-        return [[{"$neq": {name: v}} for v in values]]
-    if op in (Op.GT, Op.GE, Op.LT, Op.LE) and not spec.type.ordered:
+        return engine_list(op, name, values)
+    if entry.ordered and not spec.type.ordered:
         raise OperandError(
             f"'{op}' needs a number, money or date field; '{cond.field}' is {spec.type}", "op"
         )
@@ -229,14 +211,15 @@ def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) ->
         operand = resolve(cond.value, spec, scope, agg_types)
     except OperandError as exc:
         raise OperandError(str(exc), exc.part or "value") from None
-    if isinstance(operand, Ref) and operand.pattern != OWN and op is not Op.EQ:
+    if isinstance(operand, Ref) and operand.pattern != OWN and not entry.across_records:
         raise OperandError(CROSS_FACT_COMPARISON, "op")
     if isinstance(operand, Arith) and spec.type is FieldType.DATE:
         raise OperandError("arithmetic on dates is not supported", "value")
     tolerance = Decimal(0)
     if cond.tolerance is not None:
-        if op not in (Op.EQ, Op.NE):
-            raise OperandError("'tolerance' applies to 'eq' and 'ne' only", "tolerance")
+        if not entry.tolerance:
+            takers = ", ".join(f"'{o}'" for o, e in OPERATORS.items() if e.tolerance)
+            raise OperandError(f"'tolerance' applies to {takers} only", "tolerance")
         if spec.type not in (FieldType.NUMBER, FieldType.MONEY):
             raise OperandError(
                 f"'tolerance' needs a numeric field; '{cond.field}' is {spec.type}", "tolerance"
@@ -356,12 +339,42 @@ def compile_rule(spec: RuleSpec, params: dict[str, Any]) -> list[dict[str, Any]]
         alternatives = conjoin(clause(c, inner, agg_types) for c in related.when)
         for number, alternative in enumerate(alternatives):
             negations.append({f"n{index}_{number}$not": _pattern([*base, *alternative])})
+        parts.append(_absence_established(index, related, spec.subject, inner, agg_types))
     definitions = []
     for variant in conjoin(parts):
         patterns: list[dict[str, Any]] = [{GO: {"kind": SENTINEL_KIND}}]
         for name, conditions in fixed.items():
             extra = [atom for pattern, atom in variant if pattern == name]
             patterns.append({name: _pattern([*conditions, *extra])})
+        extras: dict[str, list[Any]] = {}
+        for pattern, atom in variant:
+            if pattern not in fixed and atom not in extras.get(pattern, []):
+                extras.setdefault(pattern, []).append(atom)
+        patterns.extend({name: _pattern(atoms)} for name, atoms in extras.items())
         patterns.extend(negations)
         definitions.append({"all": patterns})
     return definitions
+
+
+def _absence_established(
+    index: int, related: Related, subject_kind: str, inner: Scope, agg_types: dict[str, FieldSpec]
+) -> Dnf:
+    """What lets "no such record" be a finding: unknown is not absent.
+
+    Either the case declares the register complete (a coverage fact), or a record of
+    the kind states the absence itself (``present: false`` with the same identity,
+    e.g. a document register entry "可行性研究报告：无").
+    """
+    covered = f"cov_{related.kind}"  # one pattern per register, however many clauses need it
+    ways: Dnf = [[(covered, {"kind": COVERAGE_KIND}), (covered, {"register": related.kind})]]
+    stated = [c for c in related.when if not (isinstance(c, Condition) and c.field == "present")]
+    if "present" in schema(related.kind) and len(stated) < len(related.when):
+        name = f"deny{index}"
+        identity = [
+            {"kind": related.kind},
+            *match_conditions(related, subject_kind),
+            {"present": False},
+        ]
+        for alternative in conjoin(clause(c, inner, agg_types) for c in stated):
+            ways.append([(name, atom) for atom in [*identity, *alternative]])
+    return ways

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from compliance.checking.checker import ProjectResult
 from compliance.checking.findings import Finding
 
 _DIGITS = "零一二三四五六七八九"
@@ -27,3 +28,19 @@ def by_category(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 def numbers(items: list[int]) -> str:
     """``1、2、5`` for the findings a recommendation answers."""
     return "、".join(str(n) for n in items)
+
+
+def undecided_by_rule(result: ProjectResult) -> list[tuple[str, str, list[str], list[str]]]:
+    """未能核查 grouped by rule: (rule, title, subject names, what would decide it)."""
+    groups: dict[str, tuple[str, list[str], list[str]]] = {}
+    for item in result.undecided:
+        _title, names, needs = groups.setdefault(item.rule, (item.title, [], []))
+        names.append(item.subject_name)
+        needs.extend(n for n in item.needs if n not in needs)
+    return [(rule, title, names, needs) for rule, (title, names, needs) in groups.items()]
+
+
+def subjects_in_words(names: list[str], limit: int = 5) -> str:
+    """``I01、I04、I05 等 12 个`` — a long list of subjects, shortened."""
+    shown = "、".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} 等 {len(names)} 个"

@@ -22,6 +22,7 @@ def _project(result: ProjectResult) -> dict[str, Any]:
             "evaluation_kind": info.evaluation_kind.value,
         },
         "findings": [f.as_dict() for f in result.findings],
+        "undecided": [u.to_json() for u in result.undecided],
         "recommendations": [g.as_dict() for g in result.recommendations],
         "summary": result.summary(),
         "errors": [
@@ -43,6 +44,7 @@ def to_data(run: CheckRun) -> dict[str, Any]:
         "summary": {
             "projects": len(projects),
             "findings": sum(len(r.findings) for r in run.results),
+            "undecided": sum(len(r.undecided) for r in run.results),
             "projects_with_errors": sum(1 for r in run.results if r.problems or r.errors),
             "rule_errors": run.rule_errors,
         },

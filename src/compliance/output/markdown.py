@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from compliance.checking.checker import CheckRun, ProjectResult
-from compliance.output.common import by_category, chinese_number, numbers
+from compliance.output.common import (
+    by_category,
+    chinese_number,
+    numbers,
+    subjects_in_words,
+    undecided_by_rule,
+)
 
 
 def _cell(text: str) -> str:
@@ -47,6 +53,16 @@ def _project(result: ProjectResult) -> list[str]:
             lines.append("")
             lines.extend(f"- {a.text}（针对问题 {numbers(a.findings)}）" for a in group.advice)
             lines.append("")
+    undecided = undecided_by_rule(result)
+    if undecided:
+        lines.extend(["", f"### 未能核查（{len(result.undecided)}项）", ""])
+        lines.append("记录未载明判断所需的数据，以下规则既未触发也未通过，不作为问题。")
+        lines.extend(["", "| 规则 | 名称 | 对象 | 需要 |", "|---|---|---|---|"])
+        for rule, title, names, needs in undecided:
+            lines.append(
+                f"| {rule} | {_cell(title)} | {_cell(subjects_in_words(names))} "
+                f"| {_cell('；'.join(needs))} |"
+            )
     lines.extend(f"> 内部错误：{e}" for e in result.errors)
     return lines
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from compliance.checking.checker import CheckRun, ProjectResult
-from compliance.output.common import by_category, chinese_number, numbers
+from compliance.output.common import (
+    by_category,
+    chinese_number,
+    numbers,
+    subjects_in_words,
+    undecided_by_rule,
+)
 
 
 def _project(result: ProjectResult) -> list[str]:
@@ -43,6 +49,13 @@ def _project(result: ProjectResult) -> list[str]:
             lines.append(f"  {group.text}")
             for advice in group.advice:
                 lines.append(f"  - {advice.text}（问题 {numbers(advice.findings)}）")
+    undecided = undecided_by_rule(result)
+    if undecided:
+        lines.append("")
+        lines.append(f"未能核查（{len(result.undecided)}项，记录未载明所需数据，不作为问题）")
+        for rule, title, names, needs in undecided:
+            lines.append(f"  [{rule}] {title}：{subjects_in_words(names)}")
+            lines.append(f"     需要：{'；'.join(needs)}")
     for error in result.errors:
         lines.append(f"内部错误：{error}")
     return lines
@@ -52,7 +65,9 @@ def render_text(run: CheckRun) -> str:
     """The whole run as text; projects separated by a rule line."""
     blocks = ["\n".join(_project(r)) for r in run.results]
     total = sum(len(r.findings) for r in run.results)
+    undecided = sum(len(r.undecided) for r in run.results)
     footer = (
-        f"共检查 {len(run.results)} 个项目，规则 {len(run.pack.rules)} 条，发现问题 {total} 项。"
+        f"共检查 {len(run.results)} 个项目，规则 {len(run.pack.rules)} 条，发现问题 {total} 项，"
+        f"未能核查 {undecided} 项。"
     )
     return ("\n\n" + "─" * 40 + "\n\n").join(blocks) + "\n\n" + footer + "\n"

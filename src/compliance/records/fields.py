@@ -100,6 +100,19 @@ def schema(kind: str) -> dict[str, FieldSpec]:
     return specs
 
 
+@cache
+def derived_from(kind: str, name: str) -> tuple[str, ...] | None:
+    """The stored fields a computed field reads, or None when ``name`` is not computed.
+
+    A record kind names them in ``derived_from`` (``{"deviation_pct": ("target", "actual")}``);
+    a computed field it does not name reads no field that can be unknown.
+    """
+    model = RECORD_KINDS.get(kind)
+    if model is None or name not in model.model_computed_fields:
+        return None
+    return tuple(model.derived_from.get(name, ()))
+
+
 def engine_value(spec: FieldSpec, value: Any) -> Any:
     """Convert one exact value to what the engine compares."""
     if spec.type is FieldType.MONEY:
@@ -115,8 +128,33 @@ def engine_value(spec: FieldSpec, value: Any) -> Any:
     return str(value)
 
 
+BLANK_SUFFIX = "__blank"
+"""A fact carries ``<field>__blank: 1`` for each field written blank on the document."""
+
+
+def blank_flag(name: str) -> str:
+    """The fact property that marks field ``name`` as written blank (not merely unknown)."""
+    return f"{name}{BLANK_SUFFIX}"
+
+
+def is_blank(record: Record, name: str) -> bool:
+    """Whether the record states ``name`` as empty: given in the source, with no value.
+
+    Unknown is not absent: a field the record omits is unknown; one written ``""`` (or
+    ``—``, ``null``) was seen empty on the document. Pydantic's ``model_fields_set``
+    tells the two apart; computed fields are blank when the record says so through
+    ``blank_fields``.
+    """
+    if getattr(record, name, None) is not None:
+        return False
+    return name in record.model_fields_set or name in record.blank_fields()
+
+
 def to_fact(record: Record, seq: int) -> dict[str, Any]:
-    """Build the engine fact of a record; absent values stay absent."""
+    """Build the engine fact of a record: known values, and a flag for each blank field.
+
+    An unknown field stays off the fact, so no comparison and no ``absent`` matches it.
+    """
     fact: dict[str, Any] = {"kind": record.kind, "key": record.key, "seq": seq}
     for name, spec in schema(record.kind).items():
         if name in PSEUDO_FIELDS:
@@ -124,6 +162,8 @@ def to_fact(record: Record, seq: int) -> dict[str, Any]:
         value = getattr(record, name)
         if value is not None:
             fact[name] = engine_value(spec, value)
+        elif is_blank(record, name):
+            fact[blank_flag(name)] = 1
     return fact
 
 

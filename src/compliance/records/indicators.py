@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AliasChoices,
@@ -37,6 +37,15 @@ class Indicator(Record):
 
     kind = "indicator"
     label = "绩效指标"
+    derived_from: ClassVar[dict[str, tuple[str, ...]]] = {
+        "deviation_pct": ("target", "actual"),
+        "actual_kind": ("actual",),
+        "actual_is_qualitative": ("actual",),
+        "actual_is_bound": ("actual",),
+        "expected_score": ("target", "actual", "weight"),
+        "zero_target_exceeded": ("target", "actual"),
+        "days_late": ("target", "actual"),
+    }
     code: Text = Field(title="编号")
     level1: Annotated[Level1, BeforeValidator(Level1.lookup)] = Field(
         title="一级指标", validation_alias=AliasChoices("level1", "一级指标")

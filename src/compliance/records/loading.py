@@ -7,12 +7,13 @@ not a record). Every record remembers the file and line it was written on.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from compliance.core.errors import InputError, InputProblem, Location, display_path
 from compliance.core.modelerrors import problems_from
@@ -29,9 +30,43 @@ from compliance.records.registers import (
     Statement,
     Survey,
 )
+from compliance.records.vocabulary import Labeled
 
 NOT_RECORDS = {"expected.yaml", "expected.yml"}
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
+
+
+class CoverageLevel(Labeled):
+    """How much of a register the source covers."""
+
+    COMPLETE = "complete", "完整", "全部", "全面核查"
+    LISTED = "listed", "仅列示", "部分"
+
+
+REGISTERS = (
+    "sub_projects",
+    "indicators",
+    "documents",
+    "acceptances",
+    "payments",
+    "approvals",
+    "adjustments",
+    "surveys",
+    "form_funds",
+)
+"""Sections whose records an evaluator can declare complete (``coverage:``)."""
+
+RegisterName = Literal[
+    "sub_projects",
+    "indicators",
+    "documents",
+    "acceptances",
+    "payments",
+    "approvals",
+    "adjustments",
+    "surveys",
+    "form_funds",
+]
 
 
 class CaseFile(BaseModel):
@@ -39,6 +74,16 @@ class CaseFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     project: ProjectInfo
+    coverage: dict[
+        RegisterName, Annotated[CoverageLevel, BeforeValidator(CoverageLevel.lookup)]
+    ] = Field(
+        default_factory=dict,
+        title="登记范围",
+        description=(
+            "complete: the source covers the whole register (the unit's whole file was "
+            "inspected), so a record missing from it is absent; default: only the items listed"
+        ),
+    )
     spending_areas: list[SpendingArea] = Field(default_factory=list)
     sub_projects: list[SubProject] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
@@ -53,7 +98,11 @@ class CaseFile(BaseModel):
     form_funds: list[FundsRow] = Field(default_factory=list)
 
 
-SECTIONS = tuple(CaseFile.model_fields)
+SECTIONS = tuple(name for name in CaseFile.model_fields if name != "coverage")
+"""The record sections, in the order records are listed."""
+_KIND_OF = {
+    name: typing.get_args(CaseFile.model_fields[name].annotation)[0].kind for name in REGISTERS
+}
 
 
 @dataclass
@@ -63,6 +112,8 @@ class ProjectRecords:
     origin: str
     info: ProjectInfo
     records: list[Record] = field(default_factory=list)
+    complete: frozenset[str] = frozenset()
+    """Record kinds whose register the source covers completely (``coverage:``)."""
 
     def of_kind(self, kind: str) -> list[Record]:
         """Records of one kind, in file order."""
@@ -220,7 +271,12 @@ def build_project(data: Any, locate: Callable[[PathKey], Location], origin: str)
         )
     if problems:
         raise InputError(problems)
-    return ProjectRecords(origin, info, records)
+    complete = frozenset(
+        _KIND_OF[section]
+        for section, level in case.coverage.items()
+        if level is CoverageLevel.COMPLETE
+    )
+    return ProjectRecords(origin, info, records, complete)
 
 
 def _is_case(folder: Path) -> bool:

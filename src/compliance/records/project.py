@@ -57,6 +57,8 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
     kind: ClassVar[str]
     label: ClassVar[str]
+    derived_from: ClassVar[dict[str, tuple[str, ...]]] = {}
+    """For each computed field, the stored fields it reads (unknown inputs → unknown value)."""
     source: str | None = Field(None, title="资料来源")
     _location: Location | None = PrivateAttr(None)
 
@@ -78,6 +80,14 @@ class Record(BaseModel):
     def located(self, where: Location) -> None:
         """Remember where the record was written (set once by the loader)."""
         self._location = where
+
+    def blank_fields(self) -> frozenset[str]:
+        """Computed fields that the record states as empty (stored ones: see ``model_fields_set``).
+
+        Why: a computed field's emptiness depends on the stored fields it reads; a
+        record kind overrides this where a computed field can be known to be empty.
+        """
+        return frozenset()
 
 
 class ProjectInfo(Record):

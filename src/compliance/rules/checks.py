@@ -22,6 +22,7 @@ from compliance.engine.compiler import (
     match_conditions,
 )
 from compliance.engine.operands import OperandError, Scope, field_spec
+from compliance.engine.operators import OPERATORS, filter_ops
 from compliance.records.fields import FieldType, schema
 from compliance.records.kinds import RECORD_KINDS
 from compliance.rules.messages import TemplateError, placeholders
@@ -193,11 +194,11 @@ class RuleChecker:
             self.fail((*path, "field"), str(exc))
 
     def _aggregate_filter(self, path: PathKey, kind: str, cond: Condition) -> None:
-        if cond.op not in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.PRESENT, Op.ABSENT):
+        entry = OPERATORS.get(Op(cond.op)) if cond.op in Op._value2member_map_ else None
+        if entry is None or not entry.in_filter:
             self.fail(
                 (*path, "op"),
-                "an aggregate's 'where' supports eq, ne, in, not_in, present, "
-                f"absent; got '{cond.op}'",
+                f"an aggregate's 'where' supports {filter_ops()}; got '{cond.op}'",
             )
             return
         scope = Scope(kind, kind, frozenset(), {})

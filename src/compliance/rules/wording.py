@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from compliance.engine.operators import OPERATORS
 from compliance.records.fields import FieldSpec, display, schema
 from compliance.records.kinds import RECORD_KINDS
 from compliance.rules.messages import tidy
 from compliance.rules.pack import Rule
-from compliance.rules.spec import Aggregate, AnyOf, Clause, Condition, Related
+from compliance.rules.spec import Aggregate, AnyOf, Clause, Condition, Op, Related
 
 if TYPE_CHECKING:
     from compliance.rules.examples import Example
@@ -32,18 +33,6 @@ _Dumper.add_representer(
 )
 
 
-OP_WORDS = {
-    "eq": "为",
-    "ne": "不为",
-    "gt": "大于",
-    "ge": "不小于",
-    "lt": "小于",
-    "le": "不大于",
-    "in": "为以下之一：",
-    "not_in": "不为以下任一：",
-    "present": "已填",
-    "absent": "未填",
-}
 ARITH_WORDS = {"add": "加", "sub": "减", "mul": "乘以", "div": "除以"}
 FN_WORDS = {"sum": "合计", "count": "个数", "list": "列表"}
 
@@ -105,7 +94,8 @@ def condition_words(cond: Condition, kind: str, subject: str, rule: Rule | None 
         and aggregate in rule.spec.aggregates
     ):
         title = f"汇总值“{rule.spec.aggregates[aggregate].label or aggregate}”"
-    word = OP_WORDS.get(cond.op, cond.op)
+    entry = OPERATORS.get(Op(cond.op)) if cond.op in Op._value2member_map_ else None
+    word = entry.words if entry else cond.op
     if cond.op in ("present", "absent"):
         return f"{title}{word}"
     text = f"{title}{word}{operand_words(cond.value, kind, subject, spec, rule)}"

@@ -1,0 +1,317 @@
+"""未能核查: the rules that could not be decided on a subject, and what would decide them.
+
+Why: unknown is not absent. The engine fires a rule only when its conditions hold
+on what the records establish; a rule that stays silent because a field it needs is
+not in the source has not passed. Each silent rule is decided again here, on the
+very facts the engine saw, with the operator table's three-valued evaluation
+(:mod:`compliance.engine.operators`): where the answer is *unknown*, the rule is
+listed with the fields whose values would decide it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from compliance.core.numbers import to_engine
+from compliance.engine.aggregates import GLOBAL_SUBJECT, AggregateValue
+from compliance.engine.compiler import aggregate_of, aggregate_scope, aggregate_types
+from compliance.engine.operands import (
+    OWN,
+    SUBJECT,
+    Arith,
+    Const,
+    Operand,
+    OperandError,
+    Ref,
+    Scope,
+    aggregate_pattern,
+    literal,
+    resolve,
+)
+from compliance.engine.operators import OPERATORS, State, Truth
+from compliance.records.fields import FieldSpec, schema
+from compliance.records.loading import ProjectRecords
+from compliance.records.project import Record
+from compliance.rules.pack import Rule
+from compliance.rules.spec import AnyOf, Clause, Condition, Op, Related
+from compliance.rules.wording import field_title, kind_label
+
+Facts = Mapping[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """A rule that could not be decided on one subject."""
+
+    rule: str
+    title: str
+    category: str
+    subject_type: str
+    subject_key: str
+    subject_name: str
+    needs: tuple[str, ...]
+    """What the records would have to state to decide it, in words."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form (``projects[].undecided[]``)."""
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "category": self.category,
+            "subject": {
+                "type": self.subject_type,
+                "key": self.subject_key,
+                "name": self.subject_name,
+            },
+            "needs": list(self.needs),
+        }
+
+
+@dataclass
+class _Outcome:
+    truth: Truth
+    needs: list[str]
+
+
+class Decider:
+    """Three-valued evaluation of rules on one project's facts."""
+
+    def __init__(
+        self,
+        project: ProjectRecords,
+        facts: Mapping[int, Mapping[str, Any]],
+        aggregates: Mapping[tuple[str, str, str], AggregateValue],
+    ) -> None:
+        self.project = project
+        self.facts = facts
+        self.aggregates = aggregates
+
+    def undecided(self, rule: Rule, fired: set[str]) -> list[Undecided]:
+        """The subjects of ``rule`` (not among ``fired``) on which it is unknown."""
+        out = []
+        for record in self.project.of_kind(rule.spec.subject):
+            if record.key in fired:
+                continue
+            try:
+                outcome = self.decide(rule, record)
+            except (OperandError, KeyError, TypeError, ValueError):
+                continue  # the rule ran in the engine; an evaluation gap here is no finding
+            if outcome.truth is Truth.UNKNOWN:
+                needs = tuple(dict.fromkeys(outcome.needs)) or ("（未说明）",)
+                out.append(
+                    Undecided(
+                        rule.id,
+                        rule.spec.title,
+                        rule.spec.category,
+                        record.kind,
+                        record.key,
+                        record.display_name,
+                        needs,
+                    )
+                )
+        return out
+
+    def decide(self, rule: Rule, subject: Record) -> _Outcome:
+        """The rule on ``subject``: true, false or unknown, and the data it lacks."""
+        spec = rule.spec
+        fact = self.facts[id(subject)]
+        facts: dict[str, Mapping[str, Any]] = {OWN: fact, SUBJECT: fact}
+        for name in spec.aggregates:
+            value = self.aggregates.get((rule.id, name, subject.key)) or self.aggregates.get(
+                (rule.id, name, GLOBAL_SUBJECT)
+            )
+            facts[aggregate_pattern(name)] = value.fact if value else {}
+        agg_types = aggregate_types(spec)
+        parts: list[_Outcome] = []
+        for clause in spec.when:
+            parts.append(self._clause(rule, clause, facts, agg_types, spec.subject))
+        for related in spec.join:
+            parts.append(self._join(rule, related, facts, agg_types))
+        for related in spec.absent:
+            parts.append(self._absent(rule, related, facts, agg_types))
+        return _Outcome(
+            Truth.all([p.truth for p in parts]),
+            [n for p in parts if p.truth is not Truth.FALSE for n in p.needs],
+        )
+
+    def _clause(
+        self,
+        rule: Rule,
+        clause: Clause,
+        facts: Facts,
+        agg_types: dict[str, FieldSpec],
+        kind: str,
+        *,
+        in_subject: bool = True,
+    ) -> _Outcome:
+        conditions = clause.any if isinstance(clause, AnyOf) else [clause]
+        outcomes = [
+            self._condition(rule, c, facts, agg_types, kind, in_subject) for c in conditions
+        ]
+        return _Outcome(
+            Truth.any([o.truth for o in outcomes]),
+            [n for o in outcomes if o.truth is Truth.UNKNOWN for n in o.needs],
+        )
+
+    def _condition(
+        self,
+        rule: Rule,
+        cond: Condition,
+        facts: Facts,
+        agg_types: dict[str, FieldSpec],
+        kind: str,
+        in_subject: bool,
+    ) -> _Outcome:
+        entry = OPERATORS[Op(cond.op)]
+        spec = rule.spec
+        name = aggregate_of(cond)
+        if name is not None:
+            own = facts.get(aggregate_pattern(name), {})
+            field, field_spec = "value", FieldSpec("value", agg_types[name].type, name)
+            scope = aggregate_scope(spec, name, rule.params)
+            needs = [f"汇总值“{spec.aggregates[name].label or name}”"]
+        else:
+            own = facts[OWN]
+            field, field_spec = cond.field, schema(kind)[cond.field]
+            scope = (
+                Scope(kind, spec.subject, frozenset(spec.aggregates), rule.params)
+                if in_subject
+                else Scope(kind, spec.subject, frozenset(), rule.params, in_subject=False)
+            )
+            needs = [f"{kind_label(kind)}的{field_title(kind, cond.field)}"]
+        state = State.on(own, field)
+        mine = own.get(field)
+        theirs: Any = None
+        tolerance = Decimal(0)
+        if entry.operand == "list":
+            theirs = [_engine(literal(field_spec, v)) for v in cond.value]
+        elif entry.operand == "one":
+            operand = resolve(cond.value, field_spec, scope, agg_types)
+            theirs, missing = self._value(operand, facts)
+            if missing:
+                needs.append(missing)
+            if cond.tolerance is not None:
+                tol = resolve(cond.tolerance, field_spec, scope, agg_types)
+                if isinstance(tol, Const) and isinstance(tol.value, Decimal):
+                    tolerance = tol.value
+        return _Outcome(entry.decide(state, mine, theirs, tolerance), needs)
+
+    def _value(self, operand: Operand, facts: Facts) -> tuple[Any, str | None]:
+        if isinstance(operand, Const):
+            return _engine(operand), None
+        if isinstance(operand, Ref):
+            value = facts.get(operand.pattern, {}).get(operand.field)
+            return value, None if value is not None else operand.title
+        left, missing = self._value(operand.left, facts)
+        right = operand.right.value
+        if left is None or not isinstance(right, Decimal) or isinstance(left, bool | str):
+            return None, missing
+        number = Decimal(str(left))
+        return _arith(operand, number, right), None
+
+    def _candidates(self, related: Related, facts: Facts) -> list[Mapping[str, Any]]:
+        subject = facts[SUBJECT]
+        out = []
+        for record in self.project.of_kind(related.kind):
+            fact = self.facts[id(record)]
+            if all(
+                fact.get(o) is not None and fact.get(o) == subject.get(m)
+                for o, m in related.match.items()
+            ):
+                out.append(fact)
+        return out
+
+    def _matches(
+        self, rule: Rule, related: Related, facts: Facts, agg_types: dict[str, FieldSpec]
+    ) -> tuple[list[Truth], list[str]]:
+        truths: list[Truth] = []
+        needs: list[str] = []
+        for fact in self._candidates(related, facts):
+            here = {**facts, OWN: fact}
+            parts = [
+                self._clause(rule, c, here, agg_types, related.kind, in_subject=False)
+                for c in related.when
+            ]
+            truths.append(Truth.all([p.truth for p in parts]))
+            needs.extend(n for p in parts if p.truth is Truth.UNKNOWN for n in p.needs)
+        return truths, needs
+
+    def _join(
+        self, rule: Rule, related: Related, facts: Facts, agg_types: dict[str, FieldSpec]
+    ) -> _Outcome:
+        truths, needs = self._matches(rule, related, facts, agg_types)
+        if Truth.TRUE in truths:
+            return _Outcome(Truth.TRUE, [])
+        if Truth.UNKNOWN in truths:
+            return _Outcome(Truth.UNKNOWN, needs)
+        if not truths and related.kind not in self.project.complete:
+            return _Outcome(Truth.UNKNOWN, [kind_label(related.kind)])
+        return _Outcome(Truth.FALSE, [])
+
+    def _absent(
+        self, rule: Rule, related: Related, facts: Facts, agg_types: dict[str, FieldSpec]
+    ) -> _Outcome:
+        truths, needs = self._matches(rule, related, facts, agg_types)
+        if Truth.TRUE in truths:
+            return _Outcome(Truth.FALSE, [])
+        if Truth.UNKNOWN in truths:
+            return _Outcome(Truth.UNKNOWN, needs)
+        if related.kind in self.project.complete or self._denied(related, facts):
+            return _Outcome(Truth.TRUE, [])
+        return _Outcome(
+            Truth.UNKNOWN,
+            [f"{kind_label(related.kind)}登记是否完整（coverage），或资料是否写明不具备"],
+        )
+
+    def _denied(self, related: Related, facts: Facts) -> bool:
+        """A record of the kind states the absence (``present: false``), as the compiler has it."""
+        if "present" not in schema(related.kind):
+            return False
+        stated = [
+            c for c in related.when if not (isinstance(c, Condition) and c.field == "present")
+        ]
+        if len(stated) == len(related.when):
+            return False
+        for fact in self._candidates(related, facts):
+            if fact.get("present") is not False:
+                continue
+            if all(_equality_holds(c, fact, related.kind) for c in stated):
+                return True
+        return False
+
+
+def _equality_holds(clause: Clause, fact: Mapping[str, Any], kind: str) -> bool:
+    conditions = clause.any if isinstance(clause, AnyOf) else [clause]
+    for cond in conditions:
+        entry = OPERATORS[Op(cond.op)]
+        spec = schema(kind)[cond.field]
+        theirs: Any = None
+        if entry.operand == "list":
+            theirs = [_engine(literal(spec, v)) for v in cond.value]
+        elif entry.operand == "one" and not isinstance(cond.value, dict):
+            theirs = _engine(literal(spec, cond.value))
+        elif entry.operand == "one":
+            continue
+        state = State.on(fact, cond.field)
+        if entry.decide(state, fact.get(cond.field), theirs, Decimal(0)) is Truth.TRUE:
+            return True
+    return False
+
+
+def _engine(const: Const) -> Any:
+    """A constant as the facts hold it (numbers quantized to the engine quantum)."""
+    value = const.value
+    return to_engine(value) if isinstance(value, Decimal) else value
+
+
+def _arith(operand: Arith, left: Decimal, right: Decimal) -> Decimal | None:
+    if operand.op == "add":
+        return left + right
+    if operand.op == "sub":
+        return left - right
+    if operand.op == "mul":
+        return left * right
+    return left / right if right else None
