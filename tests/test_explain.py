@@ -46,7 +46,7 @@ def test_explain_shows_why_a_rule_stayed_silent(cli: CliRun) -> None:
     code, out, _ = cli("explain", "TG01", "cases/qingdao-egov-2020", "--subject", "I01")
     assert code == 0
     assert "✗ 偏离度（%）大于参数 tolerance_pct（20）" in out
-    assert "→ 未触发（条件 3 不成立）" in out
+    assert "→ 未触发（条件 3、4 不成立）" in out
 
 
 def test_explain_unknown_subject(cli: CliRun) -> None:

@@ -45,15 +45,15 @@ def test_headings_follow_a_chinese_evaluation_report(doc: Any) -> None:
 
 def test_conclusion_states_score_and_grade(doc: Any) -> None:
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "综合得分52.17分（满分100分），评价等级为“差”" in text
+    assert "综合得分54.67分（满分100分），评价等级为“差”" in text
     table = _table(doc, ["一级指标", "分值", "得分", "得分率"])
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     assert rows == [
-        ["决策", "20", "14", "70.00%"],
-        ["过程", "20", "10.41", "52.05%"],
+        ["决策", "20", "15.5", "77.50%"],
+        ["过程", "20", "11.41", "57.05%"],
         ["产出", "30", "27.76", "92.53%"],
         ["效益", "30", "0", "0.00%"],
-        ["合计", "100", "52.17", "52.17%"],
+        ["合计", "100", "54.67", "54.67%"],
     ]
 
 
@@ -73,7 +73,7 @@ def test_score_table_has_every_line_with_reasons(doc: Any) -> None:
     assert len(rows) == 17 + 4 + 1
     [b12] = [r for r in rows if r[2] == "预算执行率"]
     assert b12[3:5] == ["4", "2.91"] and "97.72%" in b12[5] and "FN04" in b12[5]
-    assert rows[-1][:5] == ["合计（差）", "", "", "100", "52.17"]
+    assert rows[-1][:5] == ["合计（差）", "", "", "100", "54.67"]
 
 
 def test_sub_project_and_indicator_tables(doc: Any) -> None:

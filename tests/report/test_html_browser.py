@@ -113,9 +113,9 @@ def test_opens_offline_without_console_errors_or_requests(opened: Opened) -> Non
 
 def test_summary_shows_score_and_grade(opened: Opened) -> None:
     page = opened.page
-    assert page.inner_text('.card[data-k="score"] .v').replace(" ", "") == "52.17/100"
+    assert page.inner_text('.card[data-k="score"] .v').replace(" ", "") == "54.67/100"
     assert page.inner_text('.card[data-k="grade"] .v') == "差"
-    assert "综合得分52.17分" in page.inner_text("article")
+    assert "综合得分54.67分" in page.inner_text("article")
 
 
 CHARTS = {"budget": 23 * 3, "indicators": 2, "scores": 8, "findings": None}
@@ -170,7 +170,7 @@ def test_score_table_lists_every_line_with_reasons(opened: Opened) -> None:
     rows = opened.page.locator("table.scores tbody tr")
     assert rows.count() == 17 + 4 + 1  # items, benefit indicators, total
     total = opened.page.inner_text("table.scores tr.total")
-    assert "52.17" in total and "差" in total
+    assert "54.67" in total and "差" in total
     b12 = opened.page.inner_text("#p1-sB12")
     assert "97.72%" in b12 and "2.91" in b12
 

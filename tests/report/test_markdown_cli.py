@@ -17,9 +17,9 @@ def test_markdown_is_the_check_output_plus_the_score(cli: CliRun) -> None:
     position = 0
     for line in check.splitlines():  # every line of the check's output, in the same order
         position = lines.index(line, position) + 1
-    assert "- 电子政务平台运行资金：综合得分 **52.17** 分（满分100），评价等级 **差**" in report
+    assert "- 电子政务平台运行资金：综合得分 **54.67** 分（满分100），评价等级 **差**" in report
     assert "| 过程 | 资金管理 | 预算执行率 | 4 | 2.91 | 72.75% |" in report
-    assert "| **合计** | | | 100 | **52.17** | 52.17% | 等级：差 |" in report
+    assert "| **合计** | | | 100 | **54.67** | 54.67% | 等级：差 |" in report
     assert report.index("## 评价得分") < report.index("### 主要问题") < report.index("## 评分表")
 
 
@@ -43,7 +43,7 @@ def test_bad_records_exit_2_and_the_others_are_still_reported(cli: CliRun, tmp_p
         "report", SEED, "tests/data/bad_records/typos.yaml", "--format", "markdown"
     )
     assert code == 2
-    assert "综合得分 **52.17**" in out and "typos.yaml：记录有误，未能评分" in out
+    assert "综合得分 **54.67**" in out and "typos.yaml：记录有误，未能评分" in out
     assert "tests/data/bad_records/typos.yaml:" in err
 
 

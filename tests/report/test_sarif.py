@@ -105,7 +105,7 @@ def test_rule_metadata_and_score(cli: CliRun) -> None:
     assert rules["PA01"]["defaultConfiguration"]["level"] == "error"
     assert rules["PA01"]["properties"]["framework"] == "决策/项目立项/立项程序规范性"
     [score] = run["properties"]["scores"]
-    assert (score["total"], score["grade"]) == ("52.17", "差")
+    assert (score["total"], score["grade"]) == ("54.67", "差")
     assert [line["code"] for line in score["lines"]][:2] == ["A11", "A12"]
     assert run["invocations"][0]["executionSuccessful"] is True
 

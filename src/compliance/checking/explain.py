@@ -15,6 +15,7 @@ from typing import Any
 
 from compliance.checking.checker import Checker
 from compliance.checking.findings import Finding
+from compliance.checking.undecided import Decider
 from compliance.engine.aggregates import AggregateValue, compute
 from compliance.engine.compiler import aggregate_of, aggregate_scope, aggregate_types, operator
 from compliance.engine.operands import (
@@ -28,6 +29,7 @@ from compliance.engine.operands import (
     literal,
     resolve,
 )
+from compliance.engine.operators import OPERATORS, State, Truth
 from compliance.records.fields import FieldSpec, display, schema, to_fact
 from compliance.records.loading import ProjectRecords
 from compliance.records.project import Record
@@ -55,11 +57,13 @@ class SubjectExplanation:
     checks: list[Check] = field(default_factory=list)
     finding: Finding | None = None
     note: str = ""
+    truth: Truth = Truth.FALSE
+    """The three-valued decision on the facts the engine saw (see :mod:`.undecided`)."""
 
     @property
     def expected(self) -> bool:
         """What the conditions say (the engine decides; this explains)."""
-        return all(c.held for c in self.checks)
+        return self.truth is Truth.TRUE
 
 
 def _number(value: Any) -> Decimal | None:
@@ -85,28 +89,9 @@ def _value(operand: Operand, facts: Facts) -> Any:
     }[operand.op]
 
 
-def _holds(op: Op, mine: Any, theirs: Any, tolerance: Decimal) -> bool:
-    if mine is None:
-        return op is Op.ABSENT
-    if op is Op.PRESENT:
-        return True
-    if op is Op.ABSENT:
-        return False
-    a, b = _number(mine), _number(theirs)
-    if a is not None and b is not None:
-        gap = a - b
-        outcome: bool = {
-            Op.EQ: abs(gap) <= tolerance,
-            Op.NE: abs(gap) > tolerance,
-            Op.GT: gap > 0,
-            Op.GE: gap >= 0,
-            Op.LT: gap < 0,
-            Op.LE: gap <= 0,
-        }[op]
-        return outcome
-    if op is Op.EQ:
-        return bool(mine == theirs)
-    return bool(op is Op.NE and mine != theirs)
+def _holds(op: Op, state: State, mine: Any, theirs: Any, tolerance: Decimal) -> bool:
+    """Whether a condition holds, by the operator table (the engine's own tie policy)."""
+    return OPERATORS[op].decide(state, mine, theirs, tolerance) is Truth.TRUE
 
 
 def _shown(
@@ -131,20 +116,22 @@ def evaluate(
     op = operator(cond)
     name = aggregate_of(cond)
     if name is not None:
-        mine = facts.get(aggregate_pattern(name), {}).get("value")
+        own_fact = facts.get(aggregate_pattern(name), {})
+        mine = own_fact.get("value")
+        state = State.on(own_fact, "value")
         left = display(None, aggregates[name].value) if name in aggregates else "（无）"
         spec = FieldSpec("value", agg_types[name].type, name)
     else:
         spec = schema(scope.own_kind)[cond.field]
         mine = facts[OWN].get(cond.field)
+        state = State.on(facts[OWN], cond.field)
         left = _shown(spec, own, cond.field, facts[OWN])
     words = condition_words(cond, scope.own_kind, scope.subject_kind, rule)
     if op in (Op.PRESENT, Op.ABSENT):
-        return Check(words, _holds(op, mine, None, Decimal(0)), f"值：{left}")
+        return Check(words, _holds(op, state, mine, None, Decimal(0)), f"值：{left}")
     if op in (Op.IN, Op.NOT_IN):
         wanted = [literal(spec, v).value for v in cond.value]
-        hit = any(_holds(Op.EQ, mine, w, Decimal(0)) for w in wanted)
-        return Check(words, mine is not None and (hit if op is Op.IN else not hit), f"值：{left}")
+        return Check(words, _holds(op, state, mine, wanted, Decimal(0)), f"值：{left}")
     operand = resolve(cond.value, spec, scope, agg_types)
     tolerance = Decimal(0)
     if cond.tolerance is not None:
@@ -154,7 +141,9 @@ def evaluate(
         )
     theirs = _value(operand, facts)
     right = _operand_shown(operand, theirs, facts)
-    return Check(words, _holds(op, mine, theirs, tolerance), f"值：{left}；比较对象：{right}")
+    return Check(
+        words, _holds(op, state, mine, theirs, tolerance), f"值：{left}；比较对象：{right}"
+    )
 
 
 def _operand_shown(operand: Operand, value: Any, facts: Facts) -> str:
@@ -176,6 +165,11 @@ class Explainer:
         self.facts = {id(r): to_fact(r, seq) for seq, r in enumerate(project.records)}
         self.aggregates = {(v.name, v.subject): v for v in compute(rule, project, self.facts)}
         self.agg_types = aggregate_types(rule.spec)
+        self.decider = Decider(
+            project,
+            self.facts,
+            {(v.rule, v.name, v.subject): v for v in self.aggregates.values()},
+        )
 
     def subjects(self, key: str | None = None) -> list[SubjectExplanation]:
         """The explanation for every subject (or the one with ``key``)."""
@@ -186,7 +180,11 @@ class Explainer:
                 continue
             item = SubjectExplanation(record, finding=found.get(record.key))
             self._explain(item)
-            if item.expected != (item.finding is not None):
+            outcome = self.decider.decide(self.rule, record)
+            item.truth = outcome.truth
+            if outcome.truth is Truth.UNKNOWN and item.finding is None:
+                item.note = "未能核查：记录未载明" + "；".join(dict.fromkeys(outcome.needs))
+            elif item.expected != (item.finding is not None):
                 item.note = (
                     "注意：逐条计算的结论与引擎结果不一致，以引擎为准；请报告此规则（"
                     f"{self.rule.id}）以便核查。"
