@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from compliance.checking.checker import Checker
-from compliance.rules.examples import all_examples, run_example
+from compliance.checking.examples import run_example
+from compliance.rules.examples import all_examples
 from compliance.rules.pack import load_pack
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,8 +3,9 @@ scenario, and at least one case it fires on. A new rule without these fails here
 
 from __future__ import annotations
 
-from compliance.rules.coverage import coverage
-from compliance.rules.examples import all_examples, run_example
+from compliance.checking.coverage import coverage
+from compliance.checking.examples import run_example
+from compliance.rules.examples import all_examples
 from compliance.rules.pack import RulePack
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.rules.examples import Example, all_examples, run_example
+from compliance.checking.examples import run_example
+from compliance.rules.examples import Example, all_examples
 from compliance.rules.pack import load_pack
 from tests.conftest import RULES
 

@@ -17,7 +17,7 @@ from compliance.checking.undecided import Decider, Undecided
 from compliance.core.errors import InputError, InputProblem, Location, display_path
 from compliance.core.numbers import NumberOutOfRange
 from compliance.engine.aggregates import AggregateValue, compute
-from compliance.engine.compiler import COVERAGE_KIND
+from compliance.engine.compiler import COVERAGE_KIND, plain_match
 from compliance.engine.host import Engine
 from compliance.records.fields import to_fact
 from compliance.records.loading import ProjectRecords, discover, load_project
@@ -123,7 +123,7 @@ class Checker:
         for match in run.matches:
             rule = self.rules[match.rule]
             try:
-                finding = builder.build(rule, match)
+                finding = builder.build(rule, plain_match(rule.spec, match.facts))
             except Exception as exc:
                 result.errors.append(f"rule {rule.id}: finding could not be built: {exc!r}")
                 continue

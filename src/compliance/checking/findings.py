@@ -14,9 +14,7 @@ from typing import Any
 
 from compliance.core.errors import Location
 from compliance.engine.aggregates import AggregateValue
-from compliance.engine.compiler import join_pattern
-from compliance.engine.host import Match
-from compliance.engine.operands import SUBJECT
+from compliance.engine.compiler import RuleMatch
 from compliance.records.fields import PSEUDO_FIELDS, SEQ, FieldSpec, FieldType, display, schema
 from compliance.records.kinds import RECORD_KINDS
 from compliance.records.project import Record
@@ -142,15 +140,14 @@ class FindingBuilder:
         self.records = records
         self.aggregates = aggregates
 
-    def build(self, rule: Rule, match: Match) -> Finding:
+    def build(self, rule: Rule, match: RuleMatch) -> Finding:
         """One finding; raises on a bug so the caller can report it against the rule."""
         spec = rule.spec
-        subject_fact = match.facts[SUBJECT]
-        subject = self.records[(spec.subject, str(subject_fact["key"]))]
-        joined: dict[str, Record] = {}
-        for related in spec.join:
-            fact = match.facts[join_pattern(related.as_ or "")]
-            joined[related.as_ or ""] = self.records[(related.kind, str(fact["key"]))]
+        subject = self.records[(spec.subject, match.subject)]
+        joined = {
+            related.as_ or "": self.records[(related.kind, match.joined[related.as_ or ""])]
+            for related in spec.join
+        }
         aggregates = {
             name: self.aggregates[(spec.id, name, subject.key)].value for name in spec.aggregates
         }

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from compliance.checking.coverage import coverage
+from compliance.checking.examples import run_example
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, docs
 from compliance.cli.common import find_rule
 from compliance.core.errors import InputError, InputProblem
-from compliance.rules.coverage import coverage
-from compliance.rules.examples import Example, all_examples, orphan_examples, run_example
+from compliance.rules.examples import Example, all_examples, orphan_examples
 from compliance.rules.pack import DEFAULT_RULES, RulePack, load_pack
 from compliance.rules.scaffold import new_rule
 from compliance.rules.wording import describe_rule

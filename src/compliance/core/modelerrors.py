@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from compliance.core.errors import InputProblem, Location, did_you_mean, dotted
-from compliance.records.vocabulary import Labeled
+from compliance.core.labels import Labeled
 
 Locator = Callable[[tuple[str | int, ...]], Location]
 

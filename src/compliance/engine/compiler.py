@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -53,6 +54,26 @@ _ENGINE_OPS = {"add": "$add", "sub": "$add", "mul": "$mul", "div": "$div"}
 def join_pattern(name: str) -> str:
     """Pattern name of a joined record."""
     return f"j_{name}"
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """One firing in plain terms, for code that must not know the engine's dialect."""
+
+    rule: str
+    subject: str
+    """The key of the subject record."""
+    joined: dict[str, str]
+    """The key of each joined record, by the join's ``as`` name."""
+
+
+def plain_match(spec: RuleSpec, facts: Mapping[str, Mapping[str, Any]]) -> RuleMatch:
+    """Translate the facts the engine bound to each pattern into record keys."""
+    joined = {
+        related.as_ or "": str(facts[join_pattern(related.as_ or "")]["key"])
+        for related in spec.join
+    }
+    return RuleMatch(spec.id, str(facts[SUBJECT]["key"]), joined)
 
 
 def aggregate_signature(spec: RuleSpec, name: str) -> str:

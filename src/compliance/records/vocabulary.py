@@ -7,37 +7,9 @@ output uses the label.
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Any
+from compliance.core.labels import Labeled
 
-
-class Labeled(StrEnum):
-    """A string enum whose members carry a Chinese label (``label``)."""
-
-    label: str
-    aliases: tuple[str, ...]
-
-    def __new__(cls, value: str, label: str = "", *aliases: str) -> Labeled:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label or value
-        member.aliases = aliases
-        return member
-
-    @classmethod
-    def lookup(cls, text: Any) -> Any:
-        """Map a label or alias to its member; leave anything else to pydantic."""
-        if isinstance(text, str):
-            wanted = text.strip()
-            for member in cls:
-                if wanted in (member.value, member.label, *member.aliases):
-                    return member
-        return text
-
-    @classmethod
-    def choices(cls) -> str:
-        """List the allowed values with their labels, for error messages."""
-        return ", ".join(f"{m.value} ({m.label})" for m in cls)
+__all__ = ["Labeled"]  # the base of every vocabulary, re-exported for rule and record code
 
 
 class EvaluationKind(Labeled):

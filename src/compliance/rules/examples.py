@@ -8,18 +8,17 @@ suite and the command line run the very same code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from compliance.checking.checker import Checker
 from compliance.core.errors import InputError, InputProblem, Location
 from compliance.core.modelerrors import problems_from
 from compliance.core.yamlfile import PathKey, SourceDocument, read_yaml
-from compliance.records.loading import SECTIONS, build_project
+from compliance.records.loading import SECTIONS
 from compliance.rules.pack import EXAMPLES_SUFFIX, Rule, RulePack
 
 
@@ -28,6 +27,8 @@ class Expect(StrEnum):
 
     FIRE = "fire"
     SILENT = "silent"
+    UNDECIDED = "undecided"
+    """Neither fires nor passes: the records lack what decides it (未能核查)."""
 
 
 class ExampleSpec(BaseModel):
@@ -73,17 +74,6 @@ class Example:
         if loc and str(loc[0]) in record:
             return self.doc.locate(("examples", self.name, "record", *loc))
         return self.doc.locate(("base", *loc))
-
-
-@dataclass
-class Outcome:
-    """The result of running one example."""
-
-    example: Example
-    passed: bool
-    fired: list[str] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
-    detail: str = ""
 
 
 def _merged(base: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
@@ -134,49 +124,6 @@ def load_examples(path: Path) -> list[Example]:
         Example(parsed.rule, name, spec, _merged(parsed.base, spec.record), doc)
         for name, spec in parsed.examples.items()
     ]
-
-
-def run_example(pack: RulePack, example: Example) -> Outcome:
-    """Run one example with its rule alone and compare with its expectation."""
-    rules = [r for r in pack.rules if r.id == example.rule]
-    if not rules:
-        return Outcome(example, False, detail=f"no rule '{example.rule}' in the pack")
-    single = RulePack(pack.root, rules, pack.categories, pack.files)
-    settings = {
-        f"{example.rule}.{k}": str(v).lower() if isinstance(v, bool) else str(v)
-        for k, v in example.spec.params.items()
-    }
-    try:
-        single = single.with_overrides(settings)
-        project = build_project(example.data, example.locate, f"{example.doc.file}#{example.name}")
-    except InputError as exc:
-        return Outcome(example, False, detail="invalid example:\n" + str(exc))
-    checker = Checker(single)
-    if checker.rule_errors:
-        return Outcome(
-            example, False, detail="rule error: " + "; ".join(checker.rule_errors.values())
-        )
-    result = checker.check_project(project)
-    fired = [f.subject.key for f in result.findings]
-    messages = [f.message for f in result.findings]
-    problems = []
-    if result.errors:
-        problems.append("errors: " + "; ".join(result.errors))
-    spec = example.spec
-    if spec.expect is Expect.FIRE and not fired:
-        problems.append("expected the rule to fire; it stayed silent")
-    if spec.expect is Expect.SILENT and fired:
-        problems.append(f"expected silence; the rule fired on {', '.join(fired)}: {messages[0]}")
-    if (
-        spec.subjects is not None
-        and spec.expect is Expect.FIRE
-        and sorted(fired) != sorted(spec.subjects)
-    ):
-        problems.append(f"expected findings on {sorted(spec.subjects)}, got {sorted(fired)}")
-    for text in spec.message_contains:
-        if not any(text in m for m in messages):
-            problems.append(f"no message contains '{text}'; messages: {messages}")
-    return Outcome(example, not problems, fired, messages, "\n".join(problems))
 
 
 def all_examples(pack: RulePack) -> tuple[list[Example], list[InputProblem]]:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compliance.checking.checker import Checker
+from compliance.checking.examples import Outcome
 from compliance.resources import CASES, FEATURES
-from compliance.rules.examples import Example, Expect, Outcome
+from compliance.rules.examples import Example, Expect
 from compliance.rules.pack import RulePack
 
 _TAG = re.compile(r"@([A-Z]{2}\d{2})\b")

@@ -1,0 +1,39 @@
+"""String enums whose members carry a Chinese label: the base of every vocabulary.
+
+Why in core: records, rules, scoring and error messages all list allowed values as
+``identifier (中文)``; the mechanism knows nothing of any one vocabulary.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class Labeled(StrEnum):
+    """A string enum whose members carry a Chinese label (``label``)."""
+
+    label: str
+    aliases: tuple[str, ...]
+
+    def __new__(cls, value: str, label: str = "", *aliases: str) -> Labeled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value
+        member.aliases = aliases
+        return member
+
+    @classmethod
+    def lookup(cls, text: Any) -> Any:
+        """Map a label or alias to its member; leave anything else to pydantic."""
+        if isinstance(text, str):
+            wanted = text.strip()
+            for member in cls:
+                if wanted in (member.value, member.label, *member.aliases):
+                    return member
+        return text
+
+    @classmethod
+    def choices(cls) -> str:
+        """List the allowed values with their labels, for error messages."""
+        return ", ".join(f"{m.value} ({m.label})" for m in cls)
