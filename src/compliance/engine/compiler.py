@@ -228,10 +228,14 @@ def condition(cond: Condition, scope: Scope, agg_types: dict[str, FieldSpec]) ->
         raise OperandError(
             f"'{op}' needs a number, money or date field; '{cond.field}' is {spec.type}", "op"
         )
+    if entry.text_literal and spec.type is not FieldType.TEXT:
+        raise OperandError(f"'{op}' needs a text field; '{cond.field}' is {spec.type}", "op")
     try:
         operand = resolve(cond.value, spec, scope, agg_types)
     except OperandError as exc:
         raise OperandError(str(exc), exc.part or "value") from None
+    if entry.text_literal and not isinstance(operand, Const):
+        raise OperandError(f"'{op}' compares with a literal text or a parameter", "value")
     if isinstance(operand, Ref) and operand.pattern != OWN and not entry.across_records:
         raise OperandError(CROSS_FACT_COMPARISON, "op")
     if isinstance(operand, Arith) and spec.type is FieldType.DATE:

@@ -126,6 +126,20 @@ def _engine_ne(name: str, bound: Bound, tolerance: Decimal, exact: bool) -> Dnf:
     return [[{"$gt": {name: bound(tolerance, +1)}}], [{"$lt": {name: bound(-tolerance, -1)}}]]
 
 
+_LUA_MAGIC = set("^$()%.[]*+-?")
+
+
+def _engine_contains(name: str, bound: Bound, _tolerance: Decimal, _exact: bool) -> Dnf:
+    """``$mt`` matches a Lua pattern against the whole text: ``.*<escaped>.*``."""
+    text = str(bound(Decimal(0), 0))
+    escaped = "".join(f"%{ch}" if ch in _LUA_MAGIC else ch for ch in text)
+    return [[{"$mt": {name: f".*{escaped}.*"}}]]
+
+
+def _contains(mine: Any, theirs: Any, _tolerance: Decimal) -> bool:
+    return isinstance(mine, str) and isinstance(theirs, str) and theirs in mine
+
+
 @dataclass(frozen=True)
 class Operator:
     """One operator: what it takes, how the engine and Python decide it, how it reads."""
@@ -142,6 +156,8 @@ class Operator:
     """May compare another record's field or an aggregate (the engine's safe subset)."""
     in_filter: bool = False
     """Allowed in an aggregate's ``where``."""
+    text_literal: bool = False
+    """Needs a text field and a literal (or parameter) value."""
     compare: Callable[[str, Bound, Decimal, bool], Dnf] | None = None
     holds: Callable[[Any, Any, Decimal], bool] | None = None
 
@@ -224,6 +240,15 @@ OPERATORS: dict[Op, Operator] = {
         Operator(Op.NOT_IN, "不为以下任一：", "list", in_filter=True),
         Operator(Op.PRESENT, "已填", "none", in_filter=True),
         Operator(Op.ABSENT, "未填（空白）", "none", in_filter=True),
+        Operator(
+            Op.CONTAINS,
+            "包含",
+            "one",
+            text_literal=True,
+            in_filter=True,
+            compare=_engine_contains,
+            holds=_contains,
+        ),
     )
 }
 

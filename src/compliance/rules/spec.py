@@ -34,6 +34,7 @@ class Op(StrEnum):
     NOT_IN = "not_in"
     PRESENT = "present"
     ABSENT = "absent"
+    CONTAINS = "contains"
 
 
 class Strict(BaseModel):
