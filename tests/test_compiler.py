@@ -152,10 +152,47 @@ def test_arithmetic_on_an_aggregate_is_refused(tmp_path: Path) -> None:
             "subject": "project",
             "aggregates": {"total": {"fn": "sum", "of": "sub_project", "field": "budget"}},
             "when": [
-                {"field": "budget", "op": "eq", "value": {"add": [{"aggregate": "total"}, 1]}}
+                {
+                    "field": "budget",
+                    "op": "eq",
+                    "value": {"add": [{"field": "aggregates.total"}, 1]},
+                }
             ],
         },
     )
     with pytest.raises(InputError) as caught:
         load_pack(root)
     assert "segmentation fault" in caught.value.problems[0].message
+
+
+def test_aggregates_are_spelled_one_way(tmp_path: Path) -> None:
+    """``{aggregate: X}`` is refused with the spelling to use, the same as on the left."""
+    root = pack_with(
+        tmp_path,
+        {
+            "id": "XX06",
+            "subject": "project",
+            "aggregates": {"total": {"fn": "sum", "of": "sub_project", "field": "budget"}},
+            "when": [{"field": "budget", "op": "eq", "value": {"aggregate": "total"}}],
+        },
+    )
+    with pytest.raises(InputError) as caught:
+        load_pack(root)
+    [problem] = caught.value.problems
+    assert problem.message == (
+        "write an aggregate as {field: aggregates.total}, the same spelling as on the left "
+        "of a condition"
+    )
+
+
+def test_an_aggregate_on_the_right_reads_like_the_left(tmp_path: Path) -> None:
+    root = pack_with(
+        tmp_path,
+        {
+            "id": "XX07",
+            "subject": "project",
+            "aggregates": {"total": {"fn": "sum", "of": "sub_project", "field": "budget"}},
+            "when": [{"field": "budget", "op": "eq", "value": {"field": "aggregates.total"}}],
+        },
+    )
+    assert [r.id for r in load_pack(root).rules] == ["XX07"]

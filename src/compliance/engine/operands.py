@@ -19,7 +19,9 @@ from compliance.records.fields import FieldSpec, FieldType, schema
 SUBJECT = "subj"
 OWN = "$m"
 ARITHMETIC = ("add", "sub", "mul", "div")
-REF_KEYS = ("field", "subject", "aggregate", "param")
+REF_KEYS = ("field", "subject", "param")
+AGGREGATES_PREFIX = "aggregates."
+"""Aggregates are named ``aggregates.X`` on both sides of a comparison."""
 
 
 CROSS_FACT_ARITHMETIC = (
@@ -160,6 +162,10 @@ def _ref(
     raw: dict[str, Any], target: FieldSpec, scope: Scope, aggregate_types: dict[str, FieldSpec]
 ) -> Ref:
     ((key, name),) = raw.items()
+    if key == "field" and str(name).startswith(AGGREGATES_PREFIX):
+        return _aggregate_ref(
+            str(name).removeprefix(AGGREGATES_PREFIX), target, scope, aggregate_types
+        )
     if key == "field":
         if not scope.own_fields:
             raise OperandError(
@@ -178,15 +184,19 @@ def _ref(
         other = field_spec(scope.subject_kind, str(name))
         _same_type(target, other)
         return Ref(SUBJECT, other.name, other.title)
-    if key == "aggregate":
-        if not scope.in_subject:
-            raise OperandError("aggregates can be used in the rule's 'when' only")
-        if name not in scope.aggregates:
-            known = ", ".join(sorted(scope.aggregates)) or "(none declared)"
-            raise OperandError(f"unknown aggregate '{name}'; declared: {known}")
-        _same_type(target, aggregate_types[str(name)])
-        return Ref(aggregate_pattern(str(name)), "value", str(name))
     raise OperandError(f"unknown operand key '{key}'")
+
+
+def _aggregate_ref(
+    name: str, target: FieldSpec, scope: Scope, aggregate_types: dict[str, FieldSpec]
+) -> Ref:
+    if not scope.in_subject:
+        raise OperandError("aggregates can be used in the rule's 'when' only")
+    if name not in scope.aggregates:
+        known = ", ".join(sorted(scope.aggregates)) or "(none declared)"
+        raise OperandError(f"unknown aggregate '{name}'; declared: {known}")
+    _same_type(target, aggregate_types[name])
+    return Ref(aggregate_pattern(name), "value", name)
 
 
 def resolve(
@@ -205,6 +215,11 @@ def resolve(
                 known = ", ".join(sorted(scope.params)) or "(none declared)"
                 raise OperandError(f"unknown parameter '{inner}'; declared: {known}")
             return literal(target, scope.params[inner])
+        if key == "aggregate":
+            raise OperandError(
+                f"write an aggregate as {{field: {AGGREGATES_PREFIX}{inner}}}, "
+                "the same spelling as on the left of a condition"
+            )
         if key in REF_KEYS:
             return _ref(raw, target, scope, aggregate_types)
         if key in ARITHMETIC:

@@ -37,6 +37,30 @@ class Op(StrEnum):
     CONTAINS = "contains"
 
 
+SUBJECT_PREFIX = "subject."
+
+
+def _match_pairs(value: Any) -> Any:
+    """``{their_field: subject.my_field}`` — the readable spelling; ``subject.`` is optional."""
+    if isinstance(value, dict):
+        return {
+            k: v.removeprefix(SUBJECT_PREFIX) if isinstance(v, str) else v for k, v in value.items()
+        }
+    return value
+
+
+MatchPairs = Annotated[
+    dict[str, str],
+    BeforeValidator(_match_pairs),
+    Field(
+        description=(
+            "pairs 'field of the other record: subject.field of the subject', "
+            "e.g. {sub_project: subject.number}"
+        )
+    ),
+]
+
+
 class Strict(BaseModel):
     """Base of rule-file models: unknown keys are errors."""
 
@@ -78,7 +102,7 @@ class Related(Strict):
 
     kind: KindName
     as_: str | None = Field(None, alias="as", pattern=r"^[a-z][a-z0-9_]*$")
-    match: dict[str, str] = Field(default_factory=dict)
+    match: MatchPairs = Field(default_factory=dict)
     when: list[Clause] = Field(default_factory=list)
 
 
@@ -98,7 +122,7 @@ class Aggregate(Strict):
     of: KindName
     label: str | None = None
     field: str | None = None
-    match: dict[str, str] = Field(default_factory=dict)
+    match: MatchPairs = Field(default_factory=dict)
     where: list[Condition] = Field(default_factory=list)
     differ: dict[str, str] = Field(default_factory=dict)
     """Members whose field differs from the subject's (``other_field: subject_field``)."""

@@ -68,12 +68,12 @@ def operand_words(
             return f"参数 {inner}" + (
                 f"（{display(None, current)}）" if current is not None else ""
             )
+        if key == "field" and str(inner).startswith("aggregates."):
+            return f"汇总值 {str(inner).removeprefix('aggregates.')}"
         if key == "field":
             return f"本{kind_label(kind)}的{field_title(kind, inner)}"
         if key == "subject":
             return f"对象的{field_title(subject, inner)}"
-        if key == "aggregate":
-            return f"汇总值 {inner}"
         if key in ARITH_WORDS and isinstance(inner, list) and len(inner) == 2:
             left = operand_words(inner[0], kind, subject, spec, rule)
             right = operand_words(inner[1], kind, subject, None, rule)
