@@ -10,24 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from compliance.checking.checker import Checker
 from compliance.checking.findings import Finding
-from compliance.checking.undecided import Decider
+from compliance.checking.undecided import Decider, decide_condition
 from compliance.engine.aggregates import AggregateValue, compute
-from compliance.engine.compiler import aggregate_of, aggregate_scope, aggregate_types, operator
+from compliance.engine.compiler import aggregate_of, aggregate_scope, aggregate_types
 from compliance.engine.operands import (
     OWN,
     SUBJECT,
-    Const,
-    Operand,
-    Ref,
     Scope,
     aggregate_pattern,
-    literal,
-    resolve,
 )
 from compliance.engine.operators import OPERATORS, State, Truth
 from compliance.records.fields import FieldSpec, display, schema, to_fact
@@ -66,34 +60,6 @@ class SubjectExplanation:
         return self.truth is Truth.TRUE
 
 
-def _number(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool | str):
-        return None
-    return Decimal(str(value))
-
-
-def _value(operand: Operand, facts: Facts) -> Any:
-    if isinstance(operand, Const):
-        return operand.value
-    if isinstance(operand, Ref):
-        return facts.get(operand.pattern, {}).get(operand.field)
-    left = _number(_value(operand.left, facts))
-    right = operand.right.value
-    if left is None or not isinstance(right, Decimal):
-        return None
-    return {
-        "add": left + right,
-        "sub": left - right,
-        "mul": left * right,
-        "div": left / right if right else None,
-    }[operand.op]
-
-
-def _holds(op: Op, state: State, mine: Any, theirs: Any, tolerance: Decimal) -> bool:
-    """Whether a condition holds, by the operator table (the engine's own tie policy)."""
-    return OPERATORS[op].decide(state, mine, theirs, tolerance) is Truth.TRUE
-
-
 def _shown(
     spec: FieldSpec | None, record: Record | None, name: str, fact: Mapping[str, Any]
 ) -> str:
@@ -112,46 +78,25 @@ def evaluate(
     rule: Rule,
     aggregates: Mapping[str, AggregateValue],
 ) -> Check:
-    """One condition on the facts in ``facts`` (``$m`` is the record being tested)."""
-    op = operator(cond)
+    """One condition on the facts in ``facts``, decided by :func:`decide_condition`, in words."""
+    found = decide_condition(rule, cond, scope, facts, agg_types)
     name = aggregate_of(cond)
     if name is not None:
-        own_fact = facts.get(aggregate_pattern(name), {})
-        mine = own_fact.get("value")
-        state = State.on(own_fact, "value")
         left = display(None, aggregates[name].value) if name in aggregates else "（无）"
-        spec = FieldSpec("value", agg_types[name].type, name)
     else:
         spec = schema(scope.own_kind)[cond.field]
-        mine = facts[OWN].get(cond.field)
         state = State.on(facts[OWN], cond.field)
         left = _shown(spec, own, cond.field, facts[OWN])
+        if state is State.UNKNOWN:
+            left = "（未载明）"
+        elif state is State.BLANK:
+            left = "（空白）"
     words = condition_words(cond, scope.own_kind, scope.subject_kind, rule)
-    if op in (Op.PRESENT, Op.ABSENT):
-        return Check(words, _holds(op, state, mine, None, Decimal(0)), f"值：{left}")
-    if op in (Op.IN, Op.NOT_IN):
-        wanted = [literal(spec, v).value for v in cond.value]
-        return Check(words, _holds(op, state, mine, wanted, Decimal(0)), f"值：{left}")
-    operand = resolve(cond.value, spec, scope, agg_types)
-    tolerance = Decimal(0)
-    if cond.tolerance is not None:
-        tol = resolve(cond.tolerance, spec, scope, agg_types)
-        tolerance = (
-            tol.value if isinstance(tol, Const) and isinstance(tol.value, Decimal) else Decimal(0)
-        )
-    theirs = _value(operand, facts)
-    right = _operand_shown(operand, theirs, facts)
-    return Check(
-        words, _holds(op, state, mine, theirs, tolerance), f"值：{left}；比较对象：{right}"
-    )
-
-
-def _operand_shown(operand: Operand, value: Any, facts: Facts) -> str:
-    if isinstance(operand, Ref) and operand.pattern.startswith("agg_"):
-        return f"{operand.title} = {value}"
-    if value is None:
-        return "（空）"
-    return str(value)
+    held = found.truth is Truth.TRUE
+    if OPERATORS[Op(cond.op)].operand != "one":
+        return Check(words, held, f"值：{left}")
+    right = "（空）" if found.theirs is None else str(found.theirs)
+    return Check(words, held, f"值：{left}；比较对象：{right}")
 
 
 class Explainer:

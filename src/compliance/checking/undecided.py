@@ -76,6 +76,67 @@ class _Outcome:
     needs: list[str]
 
 
+@dataclass
+class ConditionOutcome:
+    """One condition decided: its truth, the values compared, and what was missing."""
+
+    truth: Truth
+    mine: Any
+    theirs: Any
+    needs: list[str]
+
+
+def decide_condition(
+    rule: Rule, cond: Condition, scope: Scope, facts: Facts, agg_types: dict[str, FieldSpec]
+) -> ConditionOutcome:
+    """Decide one condition on the engine facts bound in ``facts`` (``$m``: the record tested).
+
+    The one Python evaluation of a condition: the 未能核查 decider and ``explain`` both call it.
+    """
+    entry = OPERATORS[Op(cond.op)]
+    spec = rule.spec
+    name = aggregate_of(cond)
+    if name is not None:
+        own = facts.get(aggregate_pattern(name), {})
+        field, field_spec = "value", FieldSpec("value", agg_types[name].type, name)
+        scope = aggregate_scope(spec, name, rule.params)
+        needs = [f"汇总值“{spec.aggregates[name].label or name}”"]
+    else:
+        own = facts[OWN]
+        field, field_spec = cond.field, schema(scope.own_kind)[cond.field]
+        needs = [f"{kind_label(scope.own_kind)}的{field_title(scope.own_kind, cond.field)}"]
+    state = State.on(own, field)
+    mine = own.get(field)
+    theirs: Any = None
+    tolerance = Decimal(0)
+    if entry.operand == "list":
+        theirs = [_engine(literal(field_spec, v)) for v in cond.value]
+    elif entry.operand == "one":
+        operand = resolve(cond.value, field_spec, scope, agg_types)
+        theirs, missing = _operand_value(operand, facts)
+        if missing:
+            needs.append(missing)
+        if cond.tolerance is not None:
+            tol = resolve(cond.tolerance, field_spec, scope, agg_types)
+            if isinstance(tol, Const) and isinstance(tol.value, Decimal):
+                tolerance = tol.value
+    return ConditionOutcome(entry.decide(state, mine, theirs, tolerance), mine, theirs, needs)
+
+
+def _operand_value(operand: Operand, facts: Facts) -> tuple[Any, str | None]:
+    """The compared value as the engine sees it, or None and the title of what is missing."""
+    if isinstance(operand, Const):
+        return _engine(operand), None
+    if isinstance(operand, Ref):
+        value = facts.get(operand.pattern, {}).get(operand.field)
+        return value, None if value is not None else operand.title
+    left, missing = _operand_value(operand.left, facts)
+    right = operand.right.value
+    if left is None or not isinstance(right, Decimal) or isinstance(left, bool | str):
+        return None, missing
+    return _arith(operand, Decimal(str(left)), right), None
+
+
 class Decider:
     """Three-valued evaluation of rules on one project's facts."""
 
@@ -165,52 +226,17 @@ class Decider:
         kind: str,
         in_subject: bool,
     ) -> _Outcome:
-        entry = OPERATORS[Op(cond.op)]
         spec = rule.spec
-        name = aggregate_of(cond)
-        if name is not None:
-            own = facts.get(aggregate_pattern(name), {})
-            field, field_spec = "value", FieldSpec("value", agg_types[name].type, name)
-            scope = aggregate_scope(spec, name, rule.params)
-            needs = [f"汇总值“{spec.aggregates[name].label or name}”"]
-        else:
-            own = facts[OWN]
-            field, field_spec = cond.field, schema(kind)[cond.field]
+        if aggregate_of(cond) is None:
             scope = (
                 Scope(kind, spec.subject, frozenset(spec.aggregates), rule.params)
                 if in_subject
                 else Scope(kind, spec.subject, frozenset(), rule.params, in_subject=False)
             )
-            needs = [f"{kind_label(kind)}的{field_title(kind, cond.field)}"]
-        state = State.on(own, field)
-        mine = own.get(field)
-        theirs: Any = None
-        tolerance = Decimal(0)
-        if entry.operand == "list":
-            theirs = [_engine(literal(field_spec, v)) for v in cond.value]
-        elif entry.operand == "one":
-            operand = resolve(cond.value, field_spec, scope, agg_types)
-            theirs, missing = self._value(operand, facts)
-            if missing:
-                needs.append(missing)
-            if cond.tolerance is not None:
-                tol = resolve(cond.tolerance, field_spec, scope, agg_types)
-                if isinstance(tol, Const) and isinstance(tol.value, Decimal):
-                    tolerance = tol.value
-        return _Outcome(entry.decide(state, mine, theirs, tolerance), needs)
-
-    def _value(self, operand: Operand, facts: Facts) -> tuple[Any, str | None]:
-        if isinstance(operand, Const):
-            return _engine(operand), None
-        if isinstance(operand, Ref):
-            value = facts.get(operand.pattern, {}).get(operand.field)
-            return value, None if value is not None else operand.title
-        left, missing = self._value(operand.left, facts)
-        right = operand.right.value
-        if left is None or not isinstance(right, Decimal) or isinstance(left, bool | str):
-            return None, missing
-        number = Decimal(str(left))
-        return _arith(operand, number, right), None
+        else:
+            scope = Scope(kind, spec.subject, frozenset(spec.aggregates), rule.params)
+        found = decide_condition(rule, cond, scope, facts, agg_types)
+        return _Outcome(found.truth, found.needs)
 
     def _candidates(self, related: Related, facts: Facts) -> list[Mapping[str, Any]]:
         subject = facts[SUBJECT]

@@ -43,19 +43,6 @@ class CoverageLevel(Labeled):
     LISTED = "listed", "仅列示", "部分"
 
 
-REGISTERS = (
-    "sub_projects",
-    "indicators",
-    "documents",
-    "acceptances",
-    "payments",
-    "approvals",
-    "adjustments",
-    "surveys",
-    "form_funds",
-)
-"""Sections whose records an evaluator can declare complete (``coverage:``)."""
-
 RegisterName = Literal[
     "sub_projects",
     "indicators",
@@ -67,6 +54,8 @@ RegisterName = Literal[
     "surveys",
     "form_funds",
 ]
+REGISTERS: tuple[str, ...] = typing.get_args(RegisterName)
+"""Sections whose records an evaluator can declare complete (``coverage:``)."""
 
 
 class CaseFile(BaseModel):
