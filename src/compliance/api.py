@@ -33,4 +33,5 @@ def check(
     pack = load_pack(Path(rules) if rules is not None else DEFAULT_RULES)
     if params:
         pack = pack.with_overrides({key: str(value) for key, value in params.items()})
-    return Checker(pack).run(Path(p) for p in targets)
+    with Checker(pack) as checker:
+        return checker.run(Path(p) for p in targets)

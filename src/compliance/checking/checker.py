@@ -89,6 +89,16 @@ class Checker:
         self.rule_errors.update(self.engine.rejected)
         self.rules = {r.id: r for r in pack.rules if r.id in self.engine.rule_ids}
 
+    def close(self) -> None:
+        """Free the engine's compiled ruleset (also done when the Checker is dropped)."""
+        self.engine.close()
+
+    def __enter__(self) -> Checker:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def check_project(self, project: ProjectRecords) -> ProjectResult:
         """Run every rule on one loaded project."""
         result = ProjectResult(project.origin, project)

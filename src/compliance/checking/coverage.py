@@ -72,7 +72,9 @@ def firing_cases(pack: RulePack, cases: Path = CASES) -> dict[str, list[str]]:
     folders = sorted(p.parent for p in cases.glob("*/expected.yaml"))
     if not folders:
         return fired
-    for result in Checker(pack).run(folders).results:
+    with Checker(pack) as checker:
+        results = checker.run(folders).results
+    for result in results:
         for rule in sorted({f.rule for f in result.findings}):
             fired.setdefault(rule, []).append(Path(result.origin).name)
     return fired

@@ -41,12 +41,12 @@ def run_example(pack: RulePack, example: Example) -> Outcome:
         project = build_project(example.data, example.locate, f"{example.doc.file}#{example.name}")
     except InputError as exc:
         return Outcome(example, False, detail="invalid example:\n" + str(exc))
-    checker = Checker(single)
-    if checker.rule_errors:
-        return Outcome(
-            example, False, detail="rule error: " + "; ".join(checker.rule_errors.values())
-        )
-    result = checker.check_project(project)
+    with Checker(single) as checker:
+        if checker.rule_errors:
+            return Outcome(
+                example, False, detail="rule error: " + "; ".join(checker.rule_errors.values())
+            )
+        result = checker.check_project(project)
     fired = [f.subject.key for f in result.findings]
     messages = [f.message for f in result.findings]
     problems = []

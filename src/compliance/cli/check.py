@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     pack = load_pack_or_report(args)
     if pack is None:
         return EXIT_BAD_INPUT
-    result = Checker(pack).run(args.paths)
+    with Checker(pack) as checker:
+        result = checker.run(args.paths)
     try:
         write_output(RENDERERS[args.format](result), args.output)
     except InputError as exc:

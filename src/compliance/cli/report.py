@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     pack = load_pack_or_report(args)
     if pack is None:
         return EXIT_BAD_INPUT
-    checked = Checker(pack).run(args.paths)
+    with Checker(pack) as checker:
+        checked = checker.run(args.paths)
     try:
         report = build_report(checked, args.profile)
     except InputError as exc:
