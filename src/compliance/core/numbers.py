@@ -86,7 +86,7 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     if whole == 0:
         return None
     try:
-        return (part / whole * 100).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+        return round_half_up(part / whole * 100)
     except InvalidOperation:
         return None
 
@@ -95,7 +95,12 @@ def deviation_percent(actual: Decimal, target: Decimal) -> Decimal | None:
     """Return how far ``actual`` lies from ``target``, in percent of the target."""
     if target == 0:
         return None
-    return ((actual - target) / target * 100).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    return round_half_up((actual - target) / target * 100)
+
+
+def percent_text(value: Decimal) -> str:
+    """A rate already in percent, as reports write it: ``89.99%`` (two places)."""
+    return f"{plain(round_half_up(value))}%"
 
 
 def plain(value: Decimal) -> str:

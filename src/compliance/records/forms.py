@@ -13,8 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BeforeValidator, Field, computed_field, field_validator
 
-from compliance.core.numbers import percent
-from compliance.records.formulas import execution_score
+from compliance.records import formulas
 from compliance.records.project import MONEY, Money, Record, blank_to_none
 from compliance.records.vocabulary import Labeled
 
@@ -36,7 +35,7 @@ class FundsRowKind(Labeled):
 
 
 class Grade(Labeled):
-    """The grade bands: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60."""
+    """A grade as forms write it; the bands are :data:`formulas.GRADE_BANDS`."""
 
     EXCELLENT = "excellent", "优", "优秀"
     GOOD = "good", "良", "良好"
@@ -46,13 +45,8 @@ class Grade(Labeled):
     @classmethod
     def of(cls, score: Decimal) -> Grade:
         """The band a score falls in."""
-        if score >= 90:
-            return cls.EXCELLENT
-        if score >= 80:
-            return cls.GOOD
-        if score >= 60:
-            return cls.FAIR
-        return cls.POOR
+        label = formulas.grade_of(score)
+        return next(grade for grade in cls if grade.label == label)
 
 
 def _percent_text(value: Any) -> Any:
@@ -169,14 +163,13 @@ class FundsRow(Record):
     @property
     def rate_computed(self) -> Decimal | None:
         """全年执行数 ÷ 全年预算数, in percent."""
-        return percent(self.spent, self.budget)
+        return formulas.execution_rate(self.spent, self.budget)
 
     @computed_field(title="按公式应得分")  # type: ignore[prop-decorator]
     @property
     def score_computed(self) -> Decimal | None:
-        """min(执行率, 100 %) × 分值, from the exact rate (rounded once)."""
-        exact = self.spent / self.budget * 100 if self.budget else None
-        return execution_score(exact, self.weight)
+        """min(执行率, 100 %) × 分值, from the rate as computed and printed (rate_computed)."""
+        return formulas.execution_score(self.rate_computed, self.weight)
 
     @computed_field(title="年中调整预算")  # type: ignore[prop-decorator]
     @property

@@ -1,6 +1,14 @@
-"""The common scoring formulas of the self-evaluation form (domain.md), in one place.
+"""The domain's formulas, each defined once: rates, grade bands and the scoring formulas.
 
-Execution: min(rate, 100 %) × 分值. A quantitative indicator that meets its target
+Why one place: the rules compare a record's ``execution_rate``, the score reads it,
+the charts colour it and the Word tables print it; when each computed it its own way
+(exact here, rounded there) a sub-project at 89.999 % was silent for FN04 and red in
+the chart. Rates are in percent, rounded half up to 0.01 (:func:`rate_percent`), and
+everything that shows or compares a rate uses that value.
+
+Execution: spent ÷ what execution is measured against (:func:`execution_base`: funds
+arrived, else the budget). Grade bands: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60.
+Execution score: min(rate, 100 %) × 分值. A quantitative indicator that meets its target
 gets full marks; otherwise actual ÷ target × 分值 (≥ and = indicators) or
 target ÷ actual × 分值 (≤ indicators); a score never exceeds the 分值. Rounded half
 up to two places like every other derived number.
@@ -8,16 +16,59 @@ up to two places like every other derived number.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
+from compliance.core.numbers import percent
 from compliance.core.numbers import round_half_up as _round
 from compliance.records.quantities import Measure, MeasureKind
 
 HUNDRED = Decimal(100)
 
+GRADE_BANDS: tuple[tuple[str, Decimal], ...] = (
+    ("优", Decimal(90)),
+    ("良", Decimal(80)),
+    ("中", Decimal(60)),
+    ("差", Decimal(0)),
+)
+"""The grade bands (label, lowest score that earns it), highest first."""
+
+MIN_EXECUTION_PCT = Decimal(90)
+"""Execution below this (percent) needs a stated reason (domain.md); the default line."""
+
+
+def rate_percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part ÷ whole`` in percent, rounded half up to 0.01: the one value of a rate."""
+    return percent(part, whole)
+
+
+def execution_base(budget: Decimal, funds_arrived: Decimal | None) -> Decimal:
+    """What a project's execution is measured against: funds arrived, else the budget."""
+    return funds_arrived if funds_arrived is not None else budget
+
+
+def execution_rate(spent: Decimal, base: Decimal) -> Decimal | None:
+    """Execution rate in percent (None when the base is 0), as rules compare it."""
+    return rate_percent(spent, base)
+
+
+def below_line(rate: Decimal | None, line: Decimal) -> bool:
+    """Whether a rate (percent) falls short of a line: strictly below it; a tie is not short."""
+    return rate is not None and rate < line
+
+
+def grade_of(score: Decimal, bands: Iterable[tuple[str, Decimal]] = GRADE_BANDS) -> str:
+    """The label of the band ``score`` falls in (bands highest first, the last starting at 0)."""
+    ordered = list(bands)
+    return next((label for label, low in ordered if score >= low), ordered[-1][0])
+
 
 def execution_score(rate: Decimal | None, weight: Decimal | None) -> Decimal | None:
-    """min(rate, 100 %) × weight, rate in percent (pass the exact rate: rounded once, here)."""
+    """min(rate, 100 %) × weight, rate in percent as reported (:func:`rate_percent`).
+
+    The rate is the one printed beside the score, so ``rate × weight`` recomputed by a
+    reader from the printed numbers gives the printed score.
+    """
     if rate is None or weight is None:
         return None
     return _round(min(rate, HUNDRED) / HUNDRED * weight)

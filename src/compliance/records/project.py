@@ -26,7 +26,8 @@ from pydantic import (
 )
 
 from compliance.core.errors import Location
-from compliance.core.numbers import MAX_ENGINE_ABS, YUAN_PER_WAN, percent
+from compliance.core.numbers import MAX_ENGINE_ABS, YUAN_PER_WAN
+from compliance.records import formulas
 from compliance.records.vocabulary import EvaluationKind, Status, WorkKind
 
 
@@ -122,18 +123,20 @@ class ProjectInfo(Record):
     @property
     def execution_rate(self) -> Decimal | None:
         """Spent over funds arrived (or over the budget when arrivals are unknown)."""
-        return percent(self.spent, self.execution_base)
+        return formulas.execution_rate(self.spent, self.execution_base)
 
     @property
     def execution_base(self) -> Decimal:
-        """What execution is measured against: funds arrived, else the budget."""
-        return self.funds_arrived if self.funds_arrived is not None else self.budget
+        """What execution is measured against (:func:`formulas.execution_base`)."""
+        return formulas.execution_base(self.budget, self.funds_arrived)
 
     @computed_field(title="资金到位率（%）")  # type: ignore[prop-decorator]
     @property
     def arrival_rate(self) -> Decimal | None:
         """Funds arrived over budget."""
-        return None if self.funds_arrived is None else percent(self.funds_arrived, self.budget)
+        if self.funds_arrived is None:
+            return None
+        return formulas.rate_percent(self.funds_arrived, self.budget)
 
 
 class SpendingArea(Record):
@@ -199,8 +202,8 @@ class SubProject(Record):
     @computed_field(title="预算执行率（%）")  # type: ignore[prop-decorator]
     @property
     def execution_rate(self) -> Decimal | None:
-        """Spent over budget, in percent."""
-        return percent(self.spent, self.budget)
+        """Spent over budget, in percent: what FN04 compares, charts colour and tables print."""
+        return formulas.execution_rate(self.spent, self.budget)
 
     @computed_field(title="结余（万元）")  # type: ignore[prop-decorator]
     @property

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from compliance.records import formulas
 from compliance.records.indicators import Indicator
 from compliance.records.loading import ProjectRecords
 from compliance.records.project import SubProject
@@ -43,9 +44,10 @@ def _count(part: int, whole: int, what: str, of: str) -> Rate:
 def _money_ratio(what: str, part: tuple[str, Decimal], whole: tuple[str, Decimal]) -> Rate:
     """``what = part ÷ whole`` for two named amounts; None with the reason when the whole is 0."""
     (part_name, part_value), (whole_name, whole_value) = part, whole
-    if whole_value == 0:
+    rate = formulas.rate_percent(part_value, whole_value)
+    if rate is None:
         return Rate(None, f"{whole_name}为0，无法计算{what}")
-    value = part_value / whole_value
+    value = rate / HUNDRED  # the rate as printed, so the score line recomputes from it
     return Rate(
         value,
         f"{what} = {part_name}{money(part_value)} ÷ {whole_name}{money(whole_value)} = {pct(value)}",
@@ -53,14 +55,13 @@ def _money_ratio(what: str, part: tuple[str, Decimal], whole: tuple[str, Decimal
 
 
 def execution_rate(project: ProjectRecords) -> Rate:
-    """Spent over funds arrived (over the budget when arrivals are not recorded)."""
+    """Spent over what execution is measured against (:func:`formulas.execution_base`)."""
     info = project.info
-    if info.funds_arrived is None:
-        rate = budget_execution_rate(project)
-        if rate.value is None:
-            return rate
+    base = "到位资金" if info.funds_arrived is not None else "预算数"
+    rate = _money_ratio("预算执行率", ("支出数", info.spent), (base, info.execution_base))
+    if info.funds_arrived is None and rate.value is not None:
         return Rate(rate.value, f"未记录到位资金数，按预算数计算：{rate.how}")
-    return _money_ratio("预算执行率", ("支出数", info.spent), ("到位资金", info.funds_arrived))
+    return rate
 
 
 def budget_execution_rate(project: ProjectRecords) -> Rate:

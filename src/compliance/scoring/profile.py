@@ -20,6 +20,7 @@ from compliance import resources
 from compliance.core.errors import InputError, InputProblem, did_you_mean, dotted
 from compliance.core.modelerrors import problems_from
 from compliance.core.yamlfile import PathKey, SourceDocument, read_yaml
+from compliance.records.formulas import GRADE_BANDS
 from compliance.records.vocabulary import Dimension, EvaluationKind, Level1, Severity
 from compliance.rules.pack import RulePack
 
@@ -93,19 +94,14 @@ class Item(Strict):
     deductions: list[Deduction] = Field(default_factory=list)
 
 
-class Grade(Strict):
-    """A grade band: the lowest total that earns it."""
+class GradeBand(Strict):
+    """A grade band of a profile: the lowest total that earns it."""
 
     label: str = Field(min_length=1)
     min: Decimal = Field(ge=0, allow_inf_nan=False)
 
 
-DEFAULT_GRADES = [
-    Grade(label="优", min=Decimal(90)),
-    Grade(label="良", min=Decimal(80)),
-    Grade(label="中", min=Decimal(60)),
-    Grade(label="差", min=Decimal(0)),
-]
+DEFAULT_GRADES = [GradeBand(label=label, min=low) for label, low in GRADE_BANDS]
 
 DEFAULT_QUALITATIVE = {
     "达成": Decimal(1),
@@ -133,7 +129,7 @@ class Profile(Strict):
     total: Decimal = Field(Decimal(100), gt=0, allow_inf_nan=False)
     claim_tolerance: Decimal = Field(Decimal("0.5"), ge=0, allow_inf_nan=False)
     qualitative: dict[str, Decimal] = Field(default_factory=lambda: dict(DEFAULT_QUALITATIVE))
-    grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), min_length=1)
+    grades: list[GradeBand] = Field(default_factory=lambda: list(DEFAULT_GRADES), min_length=1)
     framework_deductions: (
         dict[Annotated[Severity, BeforeValidator(Severity.lookup)], Decimal] | None
     ) = Field(None, title="按评价框架扣分")

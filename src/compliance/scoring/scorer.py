@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from compliance.checking.checker import ProjectResult
 from compliance.checking.findings import Finding
+from compliance.records.formulas import grade_of
 from compliance.records.indicators import Indicator
 from compliance.records.vocabulary import Severity
 from compliance.scoring.arith import ZERO, apportion, capped, pct, pts, round_score
@@ -301,7 +302,7 @@ def score_project(profile: Profile, result: ProjectResult, profile_file: str = "
         checks.extend(_checks(line, profile.claim_tolerance, indicators))
         lines.append(line)
     total = round_score(sum((line.score for line in lines), ZERO))
-    grade = next(g.label for g in profile.grades if total >= g.min)
+    grade = grade_of(total, [(g.label, g.min) for g in profile.grades])
     unscored = [f for f in result.findings if f.number not in assigned]
     return Scorecard(
         profile.name, profile_file, lines, total, profile.total, grade, checks, unscored

@@ -15,7 +15,8 @@ from decimal import Decimal
 from html import escape
 
 from compliance.checking.findings import Finding
-from compliance.core.numbers import grouped, plain
+from compliance.core.numbers import grouped, percent_text, plain
+from compliance.records.formulas import MIN_EXECUTION_PCT, below_line
 from compliance.records.indicators import Indicator
 from compliance.records.project import SubProject
 from compliance.records.vocabulary import Severity, Status
@@ -92,11 +93,12 @@ class _Scale:
         return [self.high * i / 4 for i in range(5)]
 
 
-def budget_chart(subs: list[SubProject], line: Decimal = Decimal(90)) -> str:
+def budget_chart(subs: list[SubProject], line: Decimal = MIN_EXECUTION_PCT) -> str:
     """Budget and spending per sub-project, with the execution rate beside each.
 
     ``line`` (percent) is the execution rate below which a bar is coloured short: the
     parameter of the rule that reports low execution, so the chart agrees with the findings.
+    The rate is the sub-project's own ``execution_rate``, the value that rule compares.
     """
     fraction = line / 100
     money_x, money_w, rate_x, rate_w = LABEL_W + 10, 330.0, LABEL_W + 390, 180.0
@@ -146,19 +148,20 @@ def budget_chart(subs: list[SubProject], line: Decimal = Decimal(90)) -> str:
                 f"{name}：支出{grouped(sub.spent)}万元",
             )
         )
-        rate = sub.spent / sub.budget if sub.budget else Decimal(0)
-        color = OK if rate >= fraction else SHORT
-        shown = "未开展" if sub.status is Status.NOT_STARTED else pct(rate)
+        rate = sub.execution_rate
+        color = SHORT if below_line(rate, line) else OK
+        written = "—" if rate is None else percent_text(rate)
+        shown = "未开展" if sub.status is Status.NOT_STARTED else written
         body.append(
             _bar(
                 "bar-rate",
                 rate_x,
                 y + 3,
-                rate_scale * min(float(rate), 1.2),
+                rate_scale * min(float(rate or 0) / 100, 1.2),
                 12,
                 color,
-                str(rate),
-                f"{name}：执行率{pct(rate)}",
+                "" if rate is None else plain(rate),
+                f"{name}：执行率{written}",
             )
         )
         body.append(_text(rate_x + rate_w + 6, y + 13, shown, cls="val"))

@@ -12,10 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from compliance.checking.checker import CheckRun, ProjectResult
-from compliance.core.numbers import grouped
+from compliance.core.numbers import grouped, percent_text
+from compliance.records.formulas import MIN_EXECUTION_PCT
 from compliance.records.indicators import Indicator
 from compliance.records.project import ProjectInfo, SubProject
 from compliance.records.vocabulary import Status
+from compliance.rules.pack import RulePack
+from compliance.rules.spec import Condition
 from compliance.scoring import LoadedProfile, Scorecard, load_profile, score_project, shipped
 from compliance.scoring.arith import pct
 
@@ -52,7 +55,6 @@ class ProjectReport:
         subs = self.subs
         done = sum(1 for s in subs if s.status is Status.COMPLETED)
         idle = sum(1 for s in subs if s.status is Status.NOT_STARTED)
-        base = info.execution_base
         rows = [
             ("项目名称", info.name),
             ("评价年度", f"{info.year}年"),
@@ -65,7 +67,10 @@ class ProjectReport:
                 "未记录" if info.funds_arrived is None else f"{grouped(info.funds_arrived)}万元",
             ),
             ("支出数", f"{grouped(info.spent)}万元"),
-            ("预算执行率", pct(info.spent / base) if base else "—"),
+            (
+                "预算执行率",
+                "—" if info.execution_rate is None else percent_text(info.execution_rate),
+            ),
         ]
         if subs:
             rows.append(("子项目", f"{len(subs)}个，已完成{done}个，未开展{idle}个"))
@@ -75,8 +80,23 @@ class ProjectReport:
         return rows
 
 
-EXECUTION_RULE = "FN04"
-"""The rule whose parameter draws the execution line of the budget chart."""
+def execution_line(pack: RulePack) -> Decimal:
+    """The execution rate (percent) below which the pack reports a sub-project.
+
+    Read from the rules, not from a rule id: the first rule on sub-projects with a
+    condition ``execution_rate lt {param: X}`` gives X's value (after ``--set``). A pack
+    with no such rule draws the domain's line, :data:`formulas.MIN_EXECUTION_PCT`.
+    """
+    for rule in pack.rules:
+        if rule.spec.subject != SubProject.kind:
+            continue
+        for clause in rule.spec.when:
+            if not isinstance(clause, Condition) or clause.field != "execution_rate":
+                continue
+            value = clause.value
+            if clause.op == "lt" and isinstance(value, dict) and value.get("param") in rule.params:
+                return Decimal(str(rule.params[value["param"]]))
+    return MIN_EXECUTION_PCT
 
 
 @dataclass
@@ -93,10 +113,8 @@ class Report:
 
     @property
     def execution_line(self) -> Decimal:
-        """The execution rate (percent) below which FN04 reports a sub-project: 90 by default."""
-        rule = self.run.pack.by_id().get(EXECUTION_RULE)
-        value = rule.params.get("min_execution_pct") if rule else None
-        return Decimal(str(value)) if value is not None else Decimal(90)
+        """The execution rate (percent) below which the pack reports a sub-project."""
+        return execution_line(self.run.pack)
 
 
 def build_report(run: CheckRun, profile: Path | None = None) -> Report:

@@ -19,11 +19,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from compliance.core.numbers import grouped
+from compliance.core.numbers import grouped, percent_text
 from compliance.output.common import by_category, chinese_number
 from compliance.output.report.model import ProjectReport, Report, share
 from compliance.scoring import Scorecard
-from compliance.scoring.arith import pct, pts
+from compliance.scoring.arith import pts
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 SECTIONS = ("一、基本情况", "二、评价结论", "三、主要问题", "四、相关建议", "附件：评分表")
@@ -103,7 +103,7 @@ def _basics(doc: Any, project: ProjectReport) -> None:
                 s.name,
                 grouped(s.budget),
                 grouped(s.spent),
-                pct(s.spent / s.budget) if s.budget else "—",
+                "—" if s.execution_rate is None else percent_text(s.execution_rate),
                 s.status.label,
             ]
             for s in project.subs
