@@ -11,14 +11,20 @@ import copy
 import hashlib
 import json
 import os
+import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft4Validator
 
-from compliance.output.report import Report
+from compliance.checking.checker import Checker
+from compliance.output.report import Report, build_report
+from compliance.output.report.sarif import to_sarif
+from compliance.rules.pack import Rule, RulePack
+from compliance.rules.spec import RULE_ID_PATTERN
 from tests.conftest import CliRun
 from tests.report.conftest import SELF_EVAL
 
@@ -114,8 +120,25 @@ def test_claimed_score_differences_are_results(cli: CliRun, validator: Draft4Val
     log = _sarif(cli, str(SELF_EVAL))
     assert _errors(validator, log) == []
     [run] = log["runs"]
-    [check] = [r for r in run["results"] if r["ruleId"] == "SC01"]
+    [check] = [r for r in run["results"] if r["ruleId"] == "score/claim-mismatch"]
     assert "故障响应时间" in check["message"]["text"]
     region = check["locations"][0]["physicalLocation"]["region"]
     line = SELF_EVAL.read_text(encoding="utf-8").splitlines()[region["startLine"] - 1]
     assert "I03" in line
+
+
+def test_scoring_checks_cannot_collide_with_a_pack_rule(pack: RulePack) -> None:
+    # A pack may name a rule SC01 (the scoring checks' old ids): both must keep their own id.
+    fn04 = pack.by_id()["FN04"]
+    sc01 = Rule(fn04.spec.model_copy(update={"id": "SC01"}), fn04.file, dict(fn04.params))
+    with Checker(replace(pack, rules=[*pack.rules, sc01])) as checker:
+        log = to_sarif(build_report(checker.run([SELF_EVAL])))
+    [run] = log["runs"]
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert len(ids) == len(set(ids))
+    assert {"SC01", "score/claim-mismatch", "score/weight-mismatch"} <= set(ids)
+    assert not any(re.fullmatch(RULE_ID_PATTERN, i) for i in ids if i.startswith("score/"))
+    checks = [r for r in run["results"] if r["ruleId"].startswith("score/")]
+    assert checks, "the self-evaluation form has claimed scores that differ"
+    for result in run["results"]:
+        assert ids[result["ruleIndex"]] == result["ruleId"]

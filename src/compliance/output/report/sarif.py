@@ -5,7 +5,10 @@ scanning, VS Code's SARIF viewer) read, so a reviewer sees each finding at the
 line of the record it is about. Rule metadata goes in ``tool.driver.rules``;
 the score, grade and score lines travel in the run's property bag, and the
 form's claimed scores that differ from the computed ones are results of the
-scoring checks ``SC01``/``SC02``.
+scoring checks ``score/claim-mismatch`` and ``score/weight-mismatch``. Those ids live in
+their own ``score/`` namespace: pack rule ids are two letters and two digits
+(:data:`~compliance.rules.spec.RULE_ID_PATTERN`) and never contain ``/``, so a pack rule
+can never take a scoring check's id.
 """
 
 from __future__ import annotations
@@ -31,14 +34,15 @@ LEVELS = {
     Severity.LOW: "note",
     Severity.INFO: "note",
 }
+SCORE_NAMESPACE = "score/"
 SCORE_RULES = {
     "score": (
-        "SC01",
+        f"{SCORE_NAMESPACE}claim-mismatch",
         "自评得分与按记录计算的得分不符",
         "核对自评表得分：按指标实际完成值和计分公式重新计算得分。",
     ),
     "weight": (
-        "SC02",
+        f"{SCORE_NAMESPACE}weight-mismatch",
         "自评表分值与评分方案不符",
         "核对自评表各指标分值，使各组分值合计与评分方案一致。",
     ),
