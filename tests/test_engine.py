@@ -43,7 +43,7 @@ def test_a_fact_given_twice_is_reported() -> None:
     engine = Engine({"r": rule({"v": 1})})
     fact = {"kind": "x", "key": "a", "seq": 0, "v": 1}
     result = engine.run([fact, fact])
-    assert result.errors == ["x 'a' was given twice"]
+    assert [e.message for e in result.errors] == ["x 'a' was given twice"]
 
 
 def test_engine_numbers_never_use_exponent_form() -> None:

@@ -1,20 +1,28 @@
 """Check projects against a rule pack: load, run the engine, build findings.
 
 A project that fails to load, or a rule that fails on a project, is reported on
-its own; it never loses the results of the other projects or rules.
+its own; it never loses the results of the other projects or rules. Bad records
+are :class:`InputProblem`; a bug (an exception in a rule, the engine or a finding)
+is an :class:`InternalProblem` with its traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from compliance.checking.findings import Finding, FindingBuilder, sort_key
 from compliance.checking.recommendations import RecommendationGroup, recommend
 from compliance.checking.undecided import Decider, Undecided
-from compliance.core.errors import InputError, InputProblem, Location, display_path
+from compliance.core.errors import (
+    InputError,
+    InputProblem,
+    InternalProblem,
+    Location,
+    display_path,
+)
 from compliance.core.numbers import NumberOutOfRange
 from compliance.engine.aggregates import AggregateValue, compute
 from compliance.engine.compiler import COVERAGE_KIND, plain_match
@@ -34,7 +42,7 @@ class ProjectResult:
     findings: list[Finding] = field(default_factory=list)
     recommendations: list[RecommendationGroup] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[InternalProblem] = field(default_factory=list)
     undecided: list[Undecided] = field(default_factory=list)
     """未能核查: rules the records could not decide, with what would decide them."""
 
@@ -60,7 +68,7 @@ class CheckRun:
 
     pack: RulePack
     results: list[ProjectResult]
-    rule_errors: dict[str, str] = field(default_factory=dict)
+    rule_errors: dict[str, InternalProblem] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:
@@ -72,6 +80,11 @@ class CheckRun:
         """Whether anything could not be checked."""
         return bool(self.rule_errors) or any(r.problems or r.errors for r in self.results)
 
+    @property
+    def has_internal_errors(self) -> bool:
+        """Whether a bug (not bad input) stopped a rule or a project."""
+        return bool(self.rule_errors) or any(r.errors for r in self.results)
+
 
 class Checker:
     """A rule pack compiled once and run on any number of projects."""
@@ -79,14 +92,17 @@ class Checker:
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
         definitions = {}
-        self.rule_errors: dict[str, str] = {}
+        self.rule_errors: dict[str, InternalProblem] = {}
         for rule in pack.rules:
             try:
                 definitions[rule.id] = rule.definition()
             except Exception as exc:  # a compile bug must not stop the other rules
-                self.rule_errors[rule.id] = f"could not be compiled: {exc}"
+                self.rule_errors[rule.id] = InternalProblem.from_exception(
+                    exc, "compiling the rule", rule.id
+                )
         self.engine = Engine(definitions)
-        self.rule_errors.update(self.engine.rejected)
+        for rule_id, reason in self.engine.rejected.items():
+            self.rule_errors[rule_id] = InternalProblem("registering the rule", reason, rule_id)
         self.rules = {r.id: r for r in pack.rules if r.id in self.engine.rule_ids}
 
     def close(self) -> None:
@@ -120,14 +136,18 @@ class Checker:
                 for value in compute(rule, project, by_record):
                     aggregates[(value.rule, value.name, value.subject)] = value
             except Exception as exc:
-                result.errors.append(f"rule {rule.id}: aggregate failed: {exc}")
+                result.errors.append(
+                    InternalProblem.from_exception(
+                        exc, "computing an aggregate", rule.id, project.origin
+                    )
+                )
         facts.extend({v.fact["key"]: v.fact for v in aggregates.values()}.values())
         facts.extend(
             {"kind": COVERAGE_KIND, "key": f"coverage:{kind}", "register": kind}
             for kind in sorted(project.complete)
         )
         run = self.engine.run(facts)
-        result.errors.extend(run.errors)
+        result.errors.extend(replace(e, project=project.origin) for e in run.errors)
         builder = FindingBuilder({(r.kind, r.key): r for r in project.records}, aggregates)
         seen: set[tuple[str, str, str]] = set()
         for match in run.matches:
@@ -135,7 +155,11 @@ class Checker:
             try:
                 finding = builder.build(rule, plain_match(rule.spec, match.facts))
             except Exception as exc:
-                result.errors.append(f"rule {rule.id}: finding could not be built: {exc!r}")
+                result.errors.append(
+                    InternalProblem.from_exception(
+                        exc, "building a finding", rule.id, project.origin
+                    )
+                )
                 continue
             ident = (finding.rule, finding.subject.type, finding.subject.key)
             if ident not in seen:
@@ -158,11 +182,20 @@ class Checker:
 
     def check_path(self, path: Path) -> ProjectResult:
         """Load and check one project; a load failure is kept as the result's problems."""
+        shown = display_path(path)
         try:
             project = load_project(path)
         except InputError as exc:
-            return ProjectResult(display_path(path), problems=exc.problems)
-        return self.check_project(project)
+            return ProjectResult(shown, problems=exc.problems)
+        except Exception as exc:  # a loader bug loses this project only
+            return ProjectResult(
+                shown, errors=[InternalProblem.from_exception(exc, "loading records", "", shown)]
+            )
+        try:
+            return self.check_project(project)
+        except Exception as exc:  # a bug outside any one rule still keeps the other projects
+            problem = InternalProblem.from_exception(exc, "checking", "", project.origin)
+            return ProjectResult(project.origin, project, errors=[problem])
 
     def run(self, paths: Iterable[Path]) -> CheckRun:
         """Check every project found under ``paths``."""

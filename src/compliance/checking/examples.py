@@ -44,14 +44,14 @@ def run_example(pack: RulePack, example: Example) -> Outcome:
     with Checker(single) as checker:
         if checker.rule_errors:
             return Outcome(
-                example, False, detail="rule error: " + "; ".join(checker.rule_errors.values())
+                example, False, detail="rule error: " + "; ".join(map(str, checker.rule_errors.values()))
             )
         result = checker.check_project(project)
     fired = [f.subject.key for f in result.findings]
     messages = [f.message for f in result.findings]
     problems = []
     if result.errors:
-        problems.append("errors: " + "; ".join(result.errors))
+        problems.append("errors: " + "; ".join(map(str, result.errors)))
     spec = example.spec
     if spec.expect is Expect.FIRE and not fired:
         problems.append("expected the rule to fire; it stayed silent")

@@ -6,4 +6,4 @@ Each module has ``register(subparsers)``, which adds its parser and sets
 
 from __future__ import annotations
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3

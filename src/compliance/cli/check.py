@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from compliance.checking.checker import Checker, CheckRun
-from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS
+from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL
 from compliance.cli.common import (
     add_pack_options,
     add_paths,
     load_pack_or_report,
+    render_or_report,
     report_errors,
     write_output,
 )
@@ -22,7 +23,8 @@ from compliance.records.vocabulary import Severity
 
 EPILOG = """\
 exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
-            2 bad input (a record or rule file with errors) or bad usage.
+            2 bad input (a record or rule file with errors) or bad usage;
+            3 internal error (a bug; see --debug), the other results still written.
 example:    compliance check cases/qingdao-egov-2020 --format json
 """
 
@@ -62,7 +64,9 @@ def register(commands: Any) -> None:
 
 
 def exit_code(run: CheckRun, fail_on: str) -> int:
-    """Linter convention: 2 for bad input, 1 for findings at or above ``fail_on``, else 0."""
+    """3 for a bug, 2 for bad input, 1 for findings at or above ``fail_on``, else 0."""
+    if run.has_internal_errors:
+        return EXIT_INTERNAL
     if run.has_errors:
         return EXIT_BAD_INPUT
     if fail_on == "none":
@@ -78,10 +82,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     with Checker(pack) as checker:
         result = checker.run(args.paths)
+    content = render_or_report(lambda: RENDERERS[args.format](result), args.format, args.debug)
+    if content is None:
+        return EXIT_INTERNAL
     try:
-        write_output(RENDERERS[args.format](result), args.output)
+        write_output(content, args.output)
     except InputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
-    report_errors(result)
+    report_errors(result, args.debug)
     return exit_code(result, args.fail_on)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from compliance.checking.checker import CheckRun
-from compliance.core.errors import InputError, display_path
+from compliance.core.errors import InputError, InternalProblem, display_path
 from compliance.rules.pack import DEFAULT_RULES, Rule, RulePack, load_pack
 
 
@@ -69,15 +70,37 @@ def find_rule(pack: RulePack, rule_id: str) -> Rule | None:
     return rule
 
 
-def report_errors(run: CheckRun) -> None:
-    """Print every problem of the run to standard error."""
+def report_internal(problem: InternalProblem, debug: bool) -> None:
+    """Print a bug as one line, and its traceback with ``--debug``."""
+    print(problem, file=sys.stderr)
+    if debug and problem.traceback:
+        print(problem.traceback.rstrip("\n"), file=sys.stderr)
+
+
+def report_errors(run: CheckRun, debug: bool = False) -> None:
+    """Print every problem of the run to standard error; bugs after bad input."""
     for result in run.results:
         for problem in result.problems:
             print(problem, file=sys.stderr)
-        for error in result.errors:
-            print(f"{result.origin}: internal error: {error}", file=sys.stderr)
-    for rule_id, error in sorted(run.rule_errors.items()):
-        print(f"rule {rule_id}: error: {error}", file=sys.stderr)
+    internal = [e for r in run.results for e in r.errors]
+    internal += [run.rule_errors[rule_id] for rule_id in sorted(run.rule_errors)]
+    for error in internal:
+        report_internal(error, debug)
+    if internal and not debug:
+        print("(run with --debug for the tracebacks)", file=sys.stderr)
+
+
+def render_or_report(
+    render: Callable[[], str | bytes], what: str, debug: bool
+) -> str | bytes | None:
+    """Render an output, or report a renderer's bug and return None."""
+    try:
+        return render()
+    except InputError:
+        raise
+    except Exception as exc:  # a renderer bug: exit 3, not a traceback or exit 2
+        report_internal(InternalProblem.from_exception(exc, f"rendering {what}"), debug)
+        return None
 
 
 def write_output(content: str | bytes, output: Path | None) -> None:

@@ -2,7 +2,8 @@
 
 Exit codes follow the linters' convention: 0 nothing at or above ``--fail-on``,
 1 findings at or above it, 2 bad input or usage (reported as ``file:line:col``,
-never as a traceback). Each command lives in :mod:`compliance.cli`.
+never as a traceback), 3 an internal error (a bug: reported as such, with its
+traceback under ``--debug``). Each command lives in :mod:`compliance.cli`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import sys
 from collections.abc import Sequence
 
 from compliance import __version__
-from compliance.cli import EXIT_CLEAN, check, explain, report, rules
+from compliance.cli import EXIT_CLEAN, EXIT_INTERNAL, check, explain, report, rules
+from compliance.cli.common import report_internal
+from compliance.core.errors import InternalProblem
 
 DESCRIPTION = """\
 Check project-expenditure performance evaluation records (项目支出绩效评价)
@@ -22,7 +25,10 @@ and the recommendations (相关建议) that answer them."""
 EPILOG = """\
 exit codes: 0 clean; 1 findings at or above --fail-on (check), failing examples or missing
             examples (rules test), stale files (rules docs --check);
-            2 bad input (a record, rule, profile or output path) or bad usage.
+            2 bad input (a record, rule, profile or output path) or bad usage;
+            3 internal error: a bug in compliance itself (in a rule, the engine, a
+            finding or a renderer) — please report it with the output of --debug.
+            The other projects' and rules' results are still written.
 example:    compliance check cases/qingdao-egov-2020 --format json
             compliance explain TG01 cases/qingdao-egov-2020 --subject I03
 """
@@ -39,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"compliance {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="print the traceback of internal errors (exit code 3) to standard error",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(commands)
@@ -54,6 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CLEAN
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug anywhere else: say so, never as bad input
+        report_internal(
+            InternalProblem.from_exception(exc, f"running '{args.command}'"), args.debug
+        )
+        return EXIT_INTERNAL
     return code
 
 

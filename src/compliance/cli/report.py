@@ -2,7 +2,7 @@
 
 Exit codes as for ``check``, except that findings are the report's content,
 not a failure: 0 when the report was written, 2 for bad input (records,
-rules or profile) or bad usage.
+rules or profile) or bad usage, 3 for an internal error (a bug).
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from compliance.checking.checker import Checker
-from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
+from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_INTERNAL
 from compliance.cli.common import (
     add_pack_options,
     add_paths,
     load_pack_or_report,
+    render_or_report,
     report_errors,
     write_output,
 )
@@ -27,7 +28,8 @@ from compliance.output.report import FORMATS, TEXT_FORMATS, build_report, render
 EPILOG = """\
 profiles:   by default a self-evaluation (单位自评) is scored with profiles/self_evaluation.yaml
             and any other evaluation with profiles/third_party.yaml; --profile FILE uses a copy.
-exit codes: 0 report written; 2 bad input (records, rules or profile) or bad usage.
+exit codes: 0 report written; 2 bad input (records, rules or profile) or bad usage;
+            3 internal error (a bug; see --debug), the other projects still reported.
 example:    compliance report cases/qingdao-egov-2020 --format html -o out/report.html
 """
 
@@ -75,19 +77,23 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     with Checker(pack) as checker:
         checked = checker.run(args.paths)
-    try:
+
+    def render() -> str | bytes:
         report = build_report(checked, args.profile)
-    except InputError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
         if args.format == "docx":
-            write_output(render_docx(report), args.output)
-        else:
-            base = args.output.parent if args.output else Path.cwd()
-            write_output(TEXT_FORMATS[args.format](report, base), args.output)
+            return render_docx(report)
+        base = args.output.parent if args.output else Path.cwd()
+        return TEXT_FORMATS[args.format](report, base)
+
+    try:
+        content = render_or_report(render, f"the {args.format} report", args.debug)
+        if content is None:
+            return EXIT_INTERNAL
+        write_output(content, args.output)
     except InputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
-    report_errors(checked)
+    report_errors(checked, args.debug)
+    if checked.has_internal_errors:
+        return EXIT_INTERNAL
     return EXIT_BAD_INPUT if checked.has_errors else EXIT_CLEAN

@@ -1,15 +1,20 @@
 """Errors a user can fix (bad input) versus errors that are bugs.
 
 Why: an auditor who mistypes a field must get ``file:line:col: message`` and no
-traceback; every problem of one file is collected and reported at once.
+traceback; every problem of one file is collected and reported at once. A bug
+(an exception in the engine, a rule, building a finding, a renderer) is an
+:class:`InternalProblem`: it says so, names the rule and the project, and keeps its
+traceback for the report a user files; the command exits 3, not 2.
 """
 
 from __future__ import annotations
 
 import difflib
+import traceback as tb
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -54,6 +59,45 @@ class InputError(Exception):
     def single(cls, file: str | Path, message: str, line: int = 0, column: int = 0) -> InputError:
         """Build an error with one problem."""
         return cls([InputProblem(Location(str(file), line, column), "", message)])
+
+
+@dataclass(frozen=True)
+class InternalProblem:
+    """A bug met while checking: what failed, in which rule and project, and its traceback.
+
+    ``stage`` says what was running (``building a finding``, ``running the engine``…);
+    ``rule`` and ``project`` are empty when unknown.
+    """
+
+    stage: str
+    message: str
+    rule: str = ""
+    project: str = ""
+    traceback: str = ""
+
+    @classmethod
+    def from_exception(
+        cls, exc: BaseException, stage: str, rule: str = "", project: str = ""
+    ) -> InternalProblem:
+        """Describe ``exc`` (the one being handled) with its traceback."""
+        trace = "".join(tb.format_exception(type(exc), exc, exc.__traceback__))
+        return cls(stage, f"{type(exc).__name__}: {exc}", rule, project, trace)
+
+    def __str__(self) -> str:
+        rule = f" in rule {self.rule}" if self.rule else ""
+        project = f" while checking {self.project}" if self.project else ""
+        return f"internal error{rule}{project} ({self.stage}): {self.message} — please report"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output, traceback included."""
+        return {
+            "kind": "internal",
+            "stage": self.stage,
+            "rule": self.rule or None,
+            "project": self.project or None,
+            "message": self.message,
+            "traceback": self.traceback or None,
+        }
 
 
 def display_path(path: str | Path) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import traceback
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from typing import Any
 import durable_rules_engine as durable_core
 from durable import engine as durable
 
+from compliance.core.errors import InternalProblem
 from compliance.engine.compiler import GO, SENTINEL_KIND
 
 DONE_RULE = "$done"
@@ -75,7 +77,11 @@ class RunResult:
     """The matches of one project, and what went wrong on the way."""
 
     matches: list[Match] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[InternalProblem] = field(default_factory=list)
+
+    def fail(self, message: str, trace: str = "") -> None:
+        """Record what went wrong inside the engine (the checker adds the project)."""
+        self.errors.append(InternalProblem("running the engine", message, traceback=trace))
 
 
 class Engine:
@@ -181,11 +187,11 @@ class Engine:
         self._assert(result, {"kind": SENTINEL_KIND, "key": SENTINEL_KIND, "sid": sid})
         result.matches.extend(self._sink)
         if not self._done:
-            result.errors.append("the engine did not complete the run (sentinel not matched)")
+            result.fail("the engine did not complete the run (sentinel not matched)")
             return result
         state = self._host.get_state(self._name, sid)
         if state.get("exception"):
-            result.errors.append(f"an action failed inside the engine: {state['exception']}")
+            result.fail("an action failed inside the engine", str(state["exception"]))
         self._host.delete_state(self._name, sid)
         return result
 
@@ -195,6 +201,7 @@ class Engine:
         except durable.MessageNotHandledException:
             pass
         except durable.MessageObservedException:
-            result.errors.append(f"{fact['kind']} '{fact['key']}' was given twice")
+            result.fail(f"{fact['kind']} '{fact['key']}' was given twice")
         except Exception as exc:
-            result.errors.append(f"the engine rejected {fact['kind']} '{fact['key']}': {exc}")
+            message = f"the engine rejected {fact['kind']} '{fact['key']}': {exc}"
+            result.fail(message, traceback.format_exc())

@@ -1,4 +1,8 @@
-"""JSON: every finding with the keys of the issue's contract, per project, plus a summary."""
+"""JSON: every finding with the keys of the issue's contract, per project, plus a summary.
+
+``errors`` of a project holds bad input (``kind: input``, with its location) and bugs
+(``kind: internal``, with the rule, project, message and traceback).
+"""
 
 from __future__ import annotations
 
@@ -26,10 +30,15 @@ def _project(result: ProjectResult) -> dict[str, Any]:
         "recommendations": [g.as_dict() for g in result.recommendations],
         "summary": result.summary(),
         "errors": [
-            {"location": p.location.as_dict(), "path": p.path, "message": p.message}
+            {
+                "kind": "input",
+                "location": p.location.as_dict(),
+                "path": p.path,
+                "message": p.message,
+            }
             for p in result.problems
         ]
-        + [{"location": None, "path": "", "message": e} for e in result.errors],
+        + [e.as_dict() for e in result.errors],
     }
 
 
@@ -46,7 +55,7 @@ def to_data(run: CheckRun) -> dict[str, Any]:
             "findings": sum(len(r.findings) for r in run.results),
             "undecided": sum(len(r.undecided) for r in run.results),
             "projects_with_errors": sum(1 for r in run.results if r.problems or r.errors),
-            "rule_errors": run.rule_errors,
+            "rule_errors": {rule: e.as_dict() for rule, e in sorted(run.rule_errors.items())},
         },
     }
 
