@@ -27,7 +27,7 @@ RECORD = """\
 project: {{name: 边界测试项目, year: 2021, department: 示例局, evaluation_kind: 单位自评,
           budget: 100.00, spent: {spent}}}
 sub_projects:
-  - {{number: 1, name: 边界子项目, budget: 100.00, spent: {spent}, status: 已完成}}
+  - {{number: 1, name: 边界子项目, budget: 100.00, spent: {spent}, status: 已完成, note: ""}}
 """
 
 
