@@ -1,0 +1,101 @@
+"""The package as users install it: build the wheel, install it in a fresh virtualenv, run it elsewhere.
+
+Why: from a source checkout the bundled rules and profiles are found beside ``src/``;
+an installed wheel must carry them as package data. This test builds the wheel
+(``pip wheel --no-deps``), installs it into a new virtualenv without system site
+packages (dependencies come from the registry, or pip's cache after ``make setup``),
+and runs ``compliance`` from a temporary folder outside the checkout: it must load
+every rule of the pack and give the same findings as the checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+import compliance
+from compliance.rules.pack import RulePack
+from tests.conftest import CASES, ROOT
+
+CASE = CASES / "selfeval-2023-school-meals"
+
+
+def _run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, **kwargs
+    )  # type: ignore[call-overload]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtualenv with the wheel built from this checkout; returns its bin folder."""
+    root = tmp_path_factory.mktemp("wheel")
+    dist = root / "dist"
+    built = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)], root
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert "BuildBackendWarning" not in built.stderr, "setuptools warns about the package data"
+    [wheel] = dist.glob("compliance-*.whl")
+    venv.create(root / "venv", with_pip=True, system_site_packages=False)
+    bin_dir = root / "venv" / "bin"
+    done = _run([str(bin_dir / "pip"), "install", "-q", str(wheel)], root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return bin_dir
+
+
+@pytest.mark.wheel
+def test_the_api_imports_from_the_wheel_outside_the_checkout(
+    installed: Path, tmp_path: Path
+) -> None:
+    shown = _run(
+        [
+            str(installed / "python"),
+            "-c",
+            "import compliance, compliance.resources as r; "
+            "print(compliance.check); print(compliance.__file__); print(r.RULES)",
+        ],
+        tmp_path,
+    )
+    assert shown.returncode == 0, shown.stderr
+    api, module, rules = shown.stdout.splitlines()
+    assert api.startswith("<function check at ")
+    venv_root = installed.parent
+    assert Path(module).is_relative_to(venv_root) and not Path(module).is_relative_to(ROOT)
+    assert Path(rules).is_relative_to(venv_root)
+    assert Path(rules).parts[-2:] == ("bundled", "rules")
+
+
+@pytest.mark.wheel
+def test_check_from_the_wheel_gives_the_checkout_findings(
+    installed: Path, tmp_path: Path, pack: RulePack
+) -> None:
+    done = _run(
+        [
+            str(installed / "compliance"),
+            "check",
+            str(CASE),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["rules"] == len(pack.rules), "a rule group folder is missing from the wheel"
+    [project] = data["projects"]
+    assert project["errors"] == []
+    got = sorted((f["rule"], f["subject"]["key"], f["message"]) for f in project["findings"])
+    run = compliance.check(CASE)
+    [result] = run.results
+    expected = sorted((f.rule, f.subject.key, f.message) for f in result.findings)
+    assert got == expected and got
