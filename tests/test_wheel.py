@@ -26,11 +26,10 @@ from tests.conftest import CASES, ROOT
 CASE = CASES / "selfeval-2023-school-meals"
 
 
-def _run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run outside this checkout's environment: no PYTHONPATH pointing at ``src/``."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run(
-        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, **kwargs
-    )  # type: ignore[call-overload]
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
