@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,9 +15,19 @@ CASES = ROOT / "cases"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@functools.cache
+def bundled_pack() -> RulePack:
+    """The bundled pack, loaded once per test session (collection included).
+
+    Modules that parametrize over its examples need it before fixtures exist; they
+    call this, and the ``pack`` fixture returns the same object.
+    """
+    return load_pack(RULES)
+
+
 @pytest.fixture(scope="session")
 def pack() -> RulePack:
-    return load_pack(RULES)
+    return bundled_pack()
 
 
 CliRun = Callable[..., tuple[int, str, str]]
@@ -37,5 +48,5 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register every rule id as a marker, so Gherkin tags pass ``--strict-markers``."""
-    for rule in load_pack(RULES).rules:
+    for rule in bundled_pack().rules:
         config.addinivalue_line("markers", f"{rule.id}: scenarios of rule {rule.id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,29 @@ def test_help_explains_each_option() -> None:
 def test_fail_on_draws_the_line_by_severity(cli: CliRun, fail_on: str, code: int) -> None:
     # street-lighting has medium and low findings only
     assert cli("check", "cases/selfeval-2023-street-lighting", "--fail-on", fail_on)[0] == code
+
+
+def test_parameters_in_force_are_part_of_the_evidence(cli: CliRun) -> None:
+    # A finding must show the threshold it was judged by, including a --set override.
+    for setting, shown in ((), "90"), (("--set", "FN04.min_execution_pct=86"), "86"):
+        _, out, _ = cli("check", SEED, "--format", "json", *setting)
+        findings = json.loads(out)["projects"][0]["findings"]
+        fn04 = [f for f in findings if f["rule"] == "FN04"]
+        assert fn04
+        for finding in fn04:
+            assert finding["evidence"]["params.min_execution_pct"] == shown
+
+
+def test_text_output_gives_each_finding_its_basis(cli: CliRun) -> None:
+    _, out, _ = cli("check", SEED)
+    lines = out.splitlines()
+    heads = [i for i, line in enumerate(lines) if re.match(r"\s+\d+\. \[[A-Z]{2}\d{2} ", line)]
+    assert heads
+    for start, end in zip(heads, [*heads[1:], len(lines)], strict=True):
+        block = lines[start:end]
+        assert any(line.strip().startswith("依据：") for line in block), block[0]
+    fn04 = next(i for i in heads if "[FN04 " in lines[i])
+    assert (
+        "     依据：《项目支出绩效评价管理办法》（财预〔2020〕10号）附件1 项目支出绩效评价指标体系框架，"
+        "过程—资金管理—预算执行率"
+    ) in lines[fn04 : fn04 + 8]

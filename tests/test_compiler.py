@@ -85,6 +85,28 @@ def test_same_record_arithmetic_decides_ties_exactly(tmp_path: Path) -> None:
     assert fired(root, subs) == ["2", "4"]
 
 
+def test_gt_against_arithmetic_decides_the_tie_exactly(tmp_path: Path) -> None:
+    root = pack_with(
+        tmp_path,
+        {
+            "id": "XX05",
+            "subject": "sub_project",
+            "when": [
+                {"field": "spent", "op": "gt", "value": {"mul": [{"field": "budget"}, "0.7"]}}
+            ],
+        },
+    )
+    # In the engine (元): 11000 × 0.7 = 7699.999999999999 in floating point, below the
+    # exact 7700, so without the tie adjustment spent 0.77 would count as "greater".
+    subs = [
+        sub(1, "1.10", "0.77"),  # exactly 70 %: a tie, not greater
+        sub(2, "1.10", "0.78"),  # above
+        sub(3, "1.10", "0.76"),  # below
+        sub(4, "2.20", "1.54"),  # another float-low tie (22000 × 0.7)
+    ]
+    assert fired(root, subs) == ["2"]
+
+
 def test_tolerance_on_the_same_record(tmp_path: Path) -> None:
     root = pack_with(
         tmp_path,

@@ -7,10 +7,10 @@ import pytest
 from compliance.checking.explain import Explainer
 from compliance.records.loading import build_project, load_project
 from compliance.rules.examples import Example, all_examples
-from compliance.rules.pack import RulePack, load_pack
-from tests.conftest import CASES, RULES, CliRun
+from compliance.rules.pack import RulePack
+from tests.conftest import CASES, CliRun, bundled_pack
 
-PACK = load_pack(RULES)
+PACK = bundled_pack()
 EXAMPLES, _ = all_examples(PACK)
 
 

@@ -138,8 +138,14 @@ def test_the_schema_rejects_a_typo() -> None:
         "references": [{"title": "x"}],
         "when": [{"field": "budget", "op": "greater", "value": 1}],
     }
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(rule))
-    assert errors
+    validator = jsonschema.Draft202012Validator(schema)
+    best = jsonschema.exceptions.best_match(validator.iter_errors(rule))
+    assert best is not None
+    assert list(best.absolute_path) == ["when", 0, "op"]
+    assert best.message.startswith("'greater' is not one of ['eq', 'ne', 'gt'")
+    # The typo is the only thing wrong: with the right operator the rule validates.
+    rule["when"] = [{"field": "budget", "op": "gt", "value": 1}]
+    assert list(validator.iter_errors(rule)) == []
 
 
 def test_rules_test_with_an_id_that_matches_nothing_is_bad_input(cli: CliRun) -> None:

@@ -6,10 +6,9 @@ import pytest
 
 from compliance.checking.examples import run_example
 from compliance.rules.examples import Example, all_examples
-from compliance.rules.pack import load_pack
-from tests.conftest import RULES
+from tests.conftest import bundled_pack
 
-PACK = load_pack(RULES)
+PACK = bundled_pack()
 EXAMPLES, PROBLEMS = all_examples(PACK)
 
 
