@@ -151,3 +151,22 @@ def test_a_rule_that_fails_to_compile_is_an_internal_error(
     assert "Traceback" in error["traceback"]
     assert "PA01" in {f["rule"] for f in data["projects"][0]["findings"]}
     assert "internal error in rule TG01 (compiling the rule)" in err
+
+
+def test_a_bug_outside_the_checker_exits_3_with_its_traceback_under_debug(
+    cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compliance.cli import check
+
+    def failing(pack: Any) -> Any:
+        raise RuntimeError("engine host could not start")
+
+    monkeypatch.setattr(check, "Checker", failing)
+    code, out, err = cli("check", CLEAN)
+    assert (code, out) == (3, "")
+    assert err == (
+        "internal error (running 'check'): RuntimeError: engine host could not start"
+        " — please report\n"
+    )
+    code, _, err = cli("--debug", "check", CLEAN)
+    assert code == 3 and "Traceback (most recent call last)" in err

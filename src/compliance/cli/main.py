@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 
 from compliance import __version__
-from compliance.cli import EXIT_CLEAN, EXIT_INTERNAL, check, explain, report, rules
+from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_INTERNAL, check, explain, report, rules
 from compliance.cli.common import report_internal
-from compliance.core.errors import InternalProblem
+from compliance.core.errors import InputError, InternalProblem
 
 DESCRIPTION = """\
 Check project-expenditure performance evaluation records (项目支出绩效评价)
@@ -65,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CLEAN
     except KeyboardInterrupt:
         return 130
+    except InputError as exc:  # bad input a command did not catch is still bad input
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # a bug anywhere else: say so, never as bad input
         report_internal(
             InternalProblem.from_exception(exc, f"running '{args.command}'"), args.debug
