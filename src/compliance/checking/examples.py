@@ -44,7 +44,9 @@ def run_example(pack: RulePack, example: Example) -> Outcome:
     with Checker(single) as checker:
         if checker.rule_errors:
             return Outcome(
-                example, False, detail="rule error: " + "; ".join(map(str, checker.rule_errors.values()))
+                example,
+                False,
+                detail="rule error: " + "; ".join(map(str, checker.rule_errors.values())),
             )
         result = checker.check_project(project)
     fired = [f.subject.key for f in result.findings]
