@@ -1,37 +1,33 @@
-"""Evaluation reports of scored projects: HTML, Word, Markdown and SARIF.
+"""Evaluation reports of scored projects: HTML, Word, Markdown and SARIF, and HTML sites.
 
 ``build_report`` checks nothing itself: it scores a :class:`~compliance.checking.checker.CheckRun`
-under a profile, and each format lays the same :class:`Report` out.
+under a profile; :mod:`outline` turns each project into the seven parts of 财预〔2020〕10号
+附件3, and each format lays them out from its templates (``templates/``, or a bureau's own
+folder laid over them). Every report carries a :class:`RunRecord` of what produced it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from compliance.output.report.html import render_html
 from compliance.output.report.markdown import render_report_markdown
 from compliance.output.report.model import ProjectReport, Report, build_report
+from compliance.output.report.runrecord import RunRecord, make_run_record
 from compliance.output.report.sarif import render_sarif
+from compliance.output.report.site import render_site
 from compliance.output.report.word import render_docx
 
-TEXT_FORMATS: dict[str, Callable[[Report, Path], str]] = {
-    "html": lambda report, base: render_html(report, base),
-    "markdown": lambda report, _base: render_report_markdown(report),
-    "sarif": lambda report, _base: render_sarif(report),
-}
-"""Formats written as UTF-8 text; ``base`` is the output file's folder (for relative links)."""
-
-FORMATS = (*TEXT_FORMATS, "docx")
+FORMATS = ("html", "markdown", "sarif", "docx")
 
 __all__ = [
     "FORMATS",
-    "TEXT_FORMATS",
     "ProjectReport",
     "Report",
+    "RunRecord",
     "build_report",
+    "make_run_record",
     "render_docx",
     "render_html",
     "render_report_markdown",
     "render_sarif",
+    "render_site",
 ]

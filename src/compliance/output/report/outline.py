@@ -167,7 +167,9 @@ class IndicatorRow:
             name=ind.name,
             target=ind.target,
             actual=actual,
-            deviation="—" if deviation is None else f"{'+' if deviation > 0 else ''}{plain(deviation)}%",
+            deviation="—"
+            if deviation is None
+            else f"{'+' if deviation > 0 else ''}{plain(deviation)}%",
             reason=reason,
             source=ind.source or "",
         )

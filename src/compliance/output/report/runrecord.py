@@ -120,9 +120,7 @@ def make_run_record(
         rules=Path(run.pack.root).name or run.pack.root,
         rules_sha256=pack_sha256(run.pack),
         rule_count=len(run.pack.rules),
-        profiles=tuple(
-            InputFile(p.name, file_sha256(p)) for p in profile_files if p.is_file()
-        ),
+        profiles=tuple(InputFile(p.name, file_sha256(p)) for p in profile_files if p.is_file()),
         settings=tuple(sorted(pairs)),
         inputs=tuple(InputFile(_shown(p), file_sha256(p)) for p in input_files(run)),
     )

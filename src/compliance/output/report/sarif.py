@@ -21,6 +21,7 @@ from urllib.parse import quote
 from compliance import __version__
 from compliance.core.errors import Location
 from compliance.output.report.model import Report
+from compliance.output.report.runrecord import RunRecord
 from compliance.records.vocabulary import Severity
 from compliance.scoring import Scorecard
 from compliance.scoring.arith import pts
@@ -143,8 +144,22 @@ def _card(card: Scorecard, origin: str) -> dict[str, Any]:
     }
 
 
-def to_sarif(report: Report) -> dict[str, Any]:
-    """The report as a SARIF log (plain data)."""
+def _invocation(
+    report: Report, notifications: list[dict[str, Any]], record: RunRecord | None
+) -> dict[str, Any]:
+    """The run: success, problems, and the run record (time, hashes, ``--set`` parameters)."""
+    invocation: dict[str, Any] = {
+        "executionSuccessful": not report.run.has_errors,
+        "toolExecutionNotifications": notifications,
+    }
+    if record is not None:
+        invocation["startTimeUtc"] = record.time
+        invocation["properties"] = {"runRecord": record.to_json()}
+    return invocation
+
+
+def to_sarif(report: Report, record: RunRecord | None = None) -> dict[str, Any]:
+    """The report as a SARIF log (plain data); ``record`` goes into ``invocations``."""
     rules = _rules(report)
     index = {r["id"]: i for i, r in enumerate(rules)}
     results: list[dict[str, Any]] = []
@@ -226,18 +241,13 @@ def to_sarif(report: Report) -> dict[str, Any]:
             }
         },
         "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri() + "/"}},
-        "invocations": [
-            {
-                "executionSuccessful": not report.run.has_errors,
-                "toolExecutionNotifications": notifications,
-            }
-        ],
+        "invocations": [_invocation(report, notifications, record)],
         "results": results,
         "properties": {"scores": scores},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render_sarif(report: Report) -> str:
+def render_sarif(report: Report, record: RunRecord | None = None) -> str:
     """The SARIF log as indented UTF-8 JSON."""
-    return json.dumps(to_sarif(report), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(to_sarif(report, record), ensure_ascii=False, indent=2) + "\n"

@@ -1,66 +1,54 @@
-"""A Word (.docx) report in the shape of a Chinese evaluation report, for the evaluator to edit.
+"""A Word (.docx) report from a .docx template, in the seven-part outline, for the evaluator to edit.
 
-Why python-docx: it writes real Word styles (Heading 1/2, Table Grid) that an
-evaluator's Word or WPS keeps when editing, and it reads the file back, so the
-tests re-open what was written. Chinese needs the East Asian font slot
-(``w:eastAsia``) set on each style; python-docx only sets the Latin one.
+Why a .docx template (docxtpl): a bureau's cover page, letterhead, headers and
+the order of the parts are drawn in Word by the people who own them, not in
+code. The template holds the text and tags (``{{ p.title }}``, ``{{p p.parts.basic }}``);
+this module builds each part's tables, paragraphs and charts (PNG, drawn by
+:mod:`charts_png` with a CJK font) as sub-documents that docxtpl puts where the
+tags are. Parts use the styles Heading 2/3, Table Grid and Normal of the
+template; Chinese needs the East Asian font slot (``w:eastAsia``) set on each
+style, which the bundled template does (:mod:`word_template`).
 """
 
 from __future__ import annotations
 
+import zipfile
+from collections.abc import Callable
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
 
+from compliance.core.errors import InputError, display_path
 from compliance.core.numbers import grouped, percent_text
-from compliance.output.common import by_category, chinese_number
-from compliance.output.report.model import ProjectReport, Report, share
-from compliance.scoring import Scorecard
+from compliance.output.common import chinese_number
+from compliance.output.report import charts_png
+from compliance.output.report.model import Report
+from compliance.output.report.outline import Outline, outlines
+from compliance.output.report.runrecord import RunRecord
+from compliance.output.report.templating import BUNDLED, environment, located
 from compliance.scoring.arith import pts
 
-BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
-SECTIONS = ("一、基本情况", "二、评价结论", "三、主要问题", "四、相关建议", "附件：评分表")
-
-
-def _fonts(style: Any, east_asian: str, size: float, bold: bool | None = None) -> None:
-    style.font.name = LATIN_FONT
-    style.font.size = Pt(size)
-    style.font.color.rgb = RGBColor(0, 0, 0)
-    if bold is not None:
-        style.font.bold = bold
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    fonts.set(qn("w:eastAsia"), east_asian)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def _setup(doc: Any) -> None:
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(28)
-    section.top_margin = section.bottom_margin = Mm(25)
-    _fonts(doc.styles["Normal"], BODY_FONT, 12)
-    _fonts(doc.styles["Title"], HEADING_FONT, 20, bold=True)
-    for level, size in ((1, 16), (2, 14), (3, 12)):
-        _fonts(doc.styles[f"Heading {level}"], HEADING_FONT, size, bold=True)
-    _fonts(doc.styles["Table Grid"], BODY_FONT, 10.5)
+DEFAULT_TEMPLATE = BUNDLED / "word" / "report.docx"
+TEMPLATE_NAME = "word/report.docx"
+CHART_WIDTH = Mm(154)
+PARTS = (
+    "basic",
+    "work",
+    "conclusion",
+    "indicators",
+    "problems",
+    "advice",
+    "other",
+    "scores",
+    "record",
+)
+"""The sub-documents of each project: ``p.parts.<name>`` in the template."""
 
 
 def _table(doc: Any, header: list[str], rows: list[list[str]], widths: list[float]) -> Any:
@@ -83,159 +71,350 @@ def _table(doc: Any, header: list[str], rows: list[list[str]], widths: list[floa
     return table
 
 
-def _para(doc: Any, text: str, bold_prefix: str = "") -> None:
+def _para(doc: Any, text: str, bold_prefix: str = "", size: float | None = None) -> Any:
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(24)
     if bold_prefix:
         p.add_run(bold_prefix).bold = True
     p.add_run(text)
+    if size:
+        for r in p.runs:
+            r.font.size = Pt(size)
+    return p
 
 
-def _basics(doc: Any, project: ProjectReport) -> None:
-    doc.add_heading(SECTIONS[0], level=1)
-    doc.add_heading("（一）项目概况", level=2)
-    _table(doc, ["项目", "内容"], [[k, v] for k, v in project.facts()], [35, 119])
-    if project.subs:
-        doc.add_heading("（二）资金投入和使用情况", level=2)
-        rows = [
-            [
-                str(s.number),
-                s.name,
-                grouped(s.budget),
-                grouped(s.spent),
-                "—" if s.execution_rate is None else percent_text(s.execution_rate),
-                s.status.label,
+def _figure(doc: Any, png: bytes, caption: str) -> None:
+    doc.add_picture(BytesIO(png), width=CHART_WIDTH)
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    note = doc.add_paragraph(caption)
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for run in note.runs:
+        run.font.size = Pt(9)
+
+
+def _write_here(doc: Any, o: Outline, key: str) -> None:
+    p = doc.add_paragraph()
+    p.add_run(o.write_here).bold = True
+    p.add_run("本部分由评价人员根据评价工作实际撰写，工具不生成内容。应包括：")
+    for item in o.prompts[key]:
+        doc.add_paragraph(f"· {item}").paragraph_format.left_indent = Pt(24)
+
+
+class _Parts:
+    """Builds the sub-documents of one project."""
+
+    def __init__(self, tpl: DocxTemplate, report: Report, o: Outline, record: RunRecord | None):
+        self.tpl, self.report, self.o, self.record = tpl, report, o, record
+        self.project = o.project
+
+    def new(self) -> Any:
+        return self.tpl.new_subdoc()
+
+    def basic(self) -> Any:
+        doc, project = self.new(), self.project
+        doc.add_heading("（一）项目概况", level=2)
+        _table(doc, ["项目", "内容"], [[k, v] for k, v in self.o.facts], [35, 119])
+        if project.subs:
+            doc.add_heading("（二）资金投入和使用情况", level=2)
+            rows = [
+                [
+                    str(s.number),
+                    s.name,
+                    grouped(s.budget),
+                    grouped(s.spent),
+                    "—" if s.execution_rate is None else percent_text(s.execution_rate),
+                    s.status.label,
+                ]
+                for s in project.subs
             ]
-            for s in project.subs
-        ]
-        _table(
-            doc,
-            ["序号", "子项目名称", "预算（万元）", "支出（万元）", "执行率", "完成情况"],
-            rows,
-            [10, 56, 22, 22, 22, 22],
-        )
-    if project.indicators:
-        doc.add_heading("（三）绩效指标完成情况", level=2)
-        rows = [
-            [i.level1.label, i.level2.label, i.name, i.target, i.actual or "未填"]
-            for i in project.indicators
-        ]
-        _table(
-            doc,
-            ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"],
-            rows,
-            [22, 26, 50, 28, 28],
-        )
+            _table(
+                doc,
+                ["序号", "子项目名称", "预算（万元）", "支出（万元）", "执行率", "完成情况"],
+                rows,
+                [10, 56, 22, 22, 22, 22],
+            )
+            _figure(
+                doc,
+                charts_png.budget_png(project.subs, self.report.execution_line),
+                "图1 各子项目预算与支出及预算执行率",
+            )
+        return doc
 
+    def work(self) -> Any:
+        doc = self.new()
+        _write_here(doc, self.o, "work")
+        return doc
 
-def _conclusion(doc: Any, project: ProjectReport, card: Scorecard) -> None:
-    doc.add_heading(SECTIONS[1], level=1)
-    _para(
-        doc,
-        f"按《{card.profile}》评分，该项目综合得分{pts(card.total)}分（满分{pts(card.full)}分），"
-        f"评价等级为“{card.grade}”。评价发现问题{len(project.result.findings)}项。",
-        "评价结论：",
-    )
-    rows = [[name, pts(w), pts(s), share(s, w)] for name, w, s in card.by_level1]
-    rows.append(["合计", pts(card.full), pts(card.total), share(card.total, card.full)])
-    _table(doc, ["一级指标", "分值", "得分", "得分率"], rows, [50, 30, 30, 30])
-    if card.gaps:
+    def conclusion(self) -> Any:
+        doc, card, o = self.new(), self.project.card, self.o
+        assert card is not None
         _para(
             doc,
-            f"记录缺少以下评分所需数据，相应{pts(card.gap_weight)}分按0分计："
-            + "；".join(card.gaps)
-            + "。",
-            "说明：",
+            f"按《{card.profile}》评分，该项目综合得分{pts(card.total)}分（满分{pts(card.full)}分），"
+            f"评价等级为“{card.grade}”。评价发现问题{len(o.findings)}项；另有{len(o.undecided)}条"
+            "规则因记录未载明所需数据未能核查。",
+            "评价结论：",
         )
-    for check in card.checks:
-        _para(doc, check.message, "自评得分核对：")
-
-
-def _problems(doc: Any, project: ProjectReport) -> None:
-    doc.add_heading(SECTIONS[2], level=1)
-    if not project.result.findings:
-        _para(doc, "未发现问题。")
-    for index, (category, findings) in enumerate(by_category(project.result.findings), start=1):
-        doc.add_heading(f"（{chinese_number(index)}）{category}", level=2)
-        for f in findings:
-            _para(doc, f.message, f"{f.number}. {f.title}（{f.severity.label}风险，{f.rule}）：")
-            evidence = "；".join(f"{e.label}：{e.value}" for e in f.evidence)
-            where = str(f.location) if f.location else "—"
-            source = f"（资料来源：{f.source}）" if f.source else ""
-            note = doc.add_paragraph(
-                f"证据：{evidence}。位置：{where}{source}。依据：{'；'.join(f.references)}。"
+        _table(
+            doc,
+            ["一级指标", "分值", "得分", "得分率"],
+            [list(r) for r in o.score_rows],
+            [50, 30, 30, 30],
+        )
+        _figure(doc, charts_png.score_png(card), "图2 各一级指标得分与分值")
+        if card.gaps:
+            _para(
+                doc,
+                f"记录缺少以下评分所需数据，相应{pts(card.gap_weight)}分按0分计："
+                + "；".join(card.gaps)
+                + "。",
+                "说明：",
             )
-            note.paragraph_format.first_line_indent = Pt(24)
-            for run in note.runs:
-                run.font.size = Pt(9)
+        for check in card.checks:
+            _para(doc, check.message, "自评得分核对：")
+        return doc
 
-
-def _advice(doc: Any, project: ProjectReport) -> None:
-    doc.add_heading(SECTIONS[3], level=1)
-    if not project.result.recommendations:
-        _para(doc, "无。")
-    for index, group in enumerate(project.result.recommendations, start=1):
-        doc.add_heading(f"（{chinese_number(index)}）{group.title}", level=2)
-        _para(doc, group.text)
-        for advice in group.advice:
-            numbers = "、".join(str(n) for n in advice.findings)
-            _para(doc, f"{advice.text}（针对问题{numbers}）")
-
-
-def _score_table(doc: Any, card: Scorecard) -> None:
-    doc.add_heading(SECTIONS[4], level=1)
-    doc.add_paragraph(f"评分方案：{card.profile}（{card.profile_file}）")
-    rows = []
-    for line in card.lines:
-        reasons = "\n".join(line.reasons)
-        rows.append(
-            [line.level1, line.level2, line.name, pts(line.weight), pts(line.score), reasons]
+    def indicators(self) -> Any:
+        doc, o = self.new(), self.o
+        if not o.indicators:
+            _para(doc, "记录中没有绩效指标表。")
+            return doc
+        _figure(
+            doc,
+            charts_png.indicator_png(self.project.indicators),
+            "图3 绩效指标实际完成值与指标值（可比较的指标）",
         )
-        for child in line.children:
-            claimed = "" if child.claimed is None else f"（自评{pts(child.claimed)}）"
+        rows = [[r.code, r.name, r.target, r.actual, r.deviation, r.reason] for r in o.indicators]
+        _table(
+            doc,
+            ["编号", "三级指标", "指标值", "实际完成值", "偏离度", "偏差原因"],
+            rows,
+            [12, 48, 26, 24, 18, 26],
+        )
+        _para(doc, "“资料未载明”：记录的资料未给出该项，不等于没有。", size=9)
+        return doc
+
+    def problems(self) -> Any:
+        doc, o = self.new(), self.o
+        doc.add_heading("（一）主要经验及做法", level=2)
+        _write_here(doc, o, "experience")
+        doc.add_heading("（二）存在的问题及原因分析", level=2)
+        if not o.findings:
+            _para(doc, "按规则核查，未发现问题。")
+            return doc
+        _figure(
+            doc,
+            charts_png.findings_png(self.project.result.findings, self.report.categories),
+            "图4 问题按类别和风险等级分布",
+        )
+        for index, (category, found) in enumerate(o.by_category, start=1):
+            doc.add_heading(f"{index}. {category}", level=3)
+            for f in found:
+                _para(doc, f.message, f"{f.number}. {f.title}（{f.severity}，{f.rule}）：")
+                evidence = "；".join(f"{label}：{value}" for label, value in f.evidence)
+                where = f"；记录：{f.where}" if f.where else ""
+                _para(
+                    doc,
+                    f"证据：{evidence}。资料来源：{f.source or '记录未注明'}{where}。"
+                    f"依据：{'；'.join(f.references)}。",
+                    size=9,
+                )
+        return doc
+
+    def advice(self) -> Any:
+        doc = self.new()
+        groups = self.project.result.recommendations
+        if not groups:
+            _para(doc, "无。")
+        for index, group in enumerate(groups, start=1):
+            doc.add_heading(f"（{chinese_number(index)}）{group.title}", level=2)
+            _para(doc, group.text)
+            for advice in group.advice:
+                numbers = "、".join(str(n) for n in advice.findings)
+                _para(doc, f"{advice.text}（针对问题{numbers}）")
+        return doc
+
+    def other(self) -> Any:
+        doc, o = self.new(), self.o
+        doc.add_heading("（一）未能核查的事项", level=2)
+        if o.undecided:
+            _para(
+                doc,
+                f"以下{len(o.undecided)}条规则因记录未载明所需数据而未能核查，"
+                "不作为问题，也不表示没有问题：",
+            )
+            _table(
+                doc,
+                ["规则", "核查事项", "对象", "需要载明"],
+                [[u.rule, u.title, u.subjects, "；".join(u.needs)] for u in o.undecided],
+                [14, 46, 36, 58],
+            )
+        else:
+            _para(doc, "所有规则均已按记录核查。")
+        doc.add_heading("（二）其他事项", level=2)
+        _write_here(doc, o, "other")
+        return doc
+
+    def scores(self) -> Any:
+        doc, card = self.new(), self.project.card
+        assert card is not None
+        doc.add_paragraph(f"评分方案：{card.profile}")
+        rows = []
+        for line in card.lines:
             rows.append(
                 [
-                    "",
-                    child.level2,
-                    f"{child.code} {child.name}",
-                    pts(child.weight),
-                    pts(child.score) + claimed,
-                    "\n".join(child.reasons),
+                    line.level1,
+                    line.level2,
+                    line.name,
+                    pts(line.weight),
+                    pts(line.score),
+                    "\n".join(line.reasons),
                 ]
             )
-    rows.append([f"合计（{card.grade}）", "", "", pts(card.full), pts(card.total), ""])
+            for child in line.children:
+                claimed = "" if child.claimed is None else f"（自评{pts(child.claimed)}）"
+                rows.append(
+                    [
+                        "",
+                        child.level2,
+                        f"{child.code} {child.name}",
+                        pts(child.weight),
+                        pts(child.score) + claimed,
+                        "\n".join(child.reasons),
+                    ]
+                )
+        rows.append([f"合计（{card.grade}）", "", "", pts(card.full), pts(card.total), ""])
+        _table(
+            doc,
+            ["一级指标", "二级指标", "三级指标", "分值", "得分", "评分理由"],
+            rows,
+            [16, 18, 26, 11, 12, 71],
+        )
+        return doc
+
+    def record_part(self) -> Any:
+        doc = self.new()
+        if self.record is not None:
+            table = _table(doc, ["项目", "内容"], [list(r) for r in self.record.rows()], [40, 114])
+            for row in table.rows[1:]:
+                for run in row.cells[1].paragraphs[0].runs:
+                    run.font.size = Pt(8)
+        return doc
+
+    def all(self) -> dict[str, Any]:
+        if not self.o.ok:
+            return {}
+        build: dict[str, Callable[[], Any]] = {
+            "basic": self.basic,
+            "work": self.work,
+            "conclusion": self.conclusion,
+            "indicators": self.indicators,
+            "problems": self.problems,
+            "advice": self.advice,
+            "other": self.other,
+            "scores": self.scores,
+            "record": self.record_part,
+        }
+        return {name: build[name]() for name in PARTS}
+
+
+def _summary(tpl: DocxTemplate, items: list[Outline]) -> Any:
+    doc = tpl.new_subdoc()
+    rows = []
+    for o in items:
+        card = o.project.card
+        counts = o.severity_counts
+        rows.append(
+            [
+                str(o.number),
+                o.name,
+                pts(card.total) if card else "—",
+                card.grade if card else "未能评价",
+                str(len(o.findings)),
+                "/".join(str(counts[k]) for k in ("high", "medium", "low", "info")),
+                str(len(o.undecided)),
+            ]
+        )
     _table(
         doc,
-        ["一级指标", "二级指标", "三级指标", "分值", "得分", "评分理由"],
+        ["序号", "项目", "得分", "等级", "问题", "高/中/低/提示", "未能核查"],
         rows,
-        [16, 18, 26, 11, 12, 71],
+        [10, 58, 16, 14, 14, 26, 16],
     )
+    return doc
 
 
-def render_docx(report: Report) -> bytes:
-    """The report as a .docx file's bytes."""
-    doc = Document()
-    _setup(doc)
-    first = True
-    for project in report.projects:
-        if not first:
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        first = False
-        info, card = project.info, project.card
-        if info is None or card is None:
-            doc.add_heading(f"{project.result.origin}：记录有误，未能评价", level=1)
-            for problem in project.result.problems:
-                doc.add_paragraph(str(problem))
-            continue
-        title = doc.add_heading(f"{info.name}项目支出绩效评价报告", level=0)
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        sub = doc.add_paragraph(f"{info.department}　{info.year}年度　{info.evaluation_kind.label}")
-        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _basics(doc, project)
-        _conclusion(doc, project, card)
-        _problems(doc, project)
-        _advice(doc, project)
-        _score_table(doc, card)
+def _project_context(parts: _Parts) -> dict[str, Any]:
+    o = parts.o
+    info = o.project.info
+    return {
+        "o": o,
+        "ok": o.ok,
+        "title": o.title,
+        "name": o.name,
+        "department": info.department if info else "",
+        "year": info.year if info else "",
+        "kind": info.evaluation_kind.label if info else "",
+        "cover": o.cover,
+        "problems": o.problems,
+        "parts": parts.all(),
+    }
+
+
+def template_path(folder: Path | None) -> Path:
+    """The bureau's ``word/report.docx`` when its folder has one, else the bundled template."""
+    if folder is not None:
+        own = folder / TEMPLATE_NAME
+        if own.is_file():
+            return own
+    return DEFAULT_TEMPLATE
+
+
+def _docx_error(path: Path, exc: TemplateError) -> InputError:
+    """A Jinja error inside a .docx: the paragraph it is in (docxtpl puts one per line)."""
+    line = getattr(exc, "lineno", None)
+    near = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
+    message = f"template error: {exc.message or exc.__class__.__name__}"
+    if near:
+        message += f" (near: {near[:120]})"
+    if line is None:  # a runtime error in a template the .docx included: its own place
+        return located(exc)
+    return InputError.single(display_path(path), message, line=line)
+
+
+def _check_docx(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            z.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InputError.single(display_path(path), f"not a Word .docx template: {exc}") from None
+
+
+def render_docx(
+    report: Report,
+    *,
+    record: RunRecord | None = None,
+    template: Path | None = None,
+    cover: dict[str, str] | None = None,
+) -> bytes:
+    """The report as a .docx file's bytes, from the bureau's template or the bundled one."""
+    path = template_path(template)
+    _check_docx(path)
+    tpl = DocxTemplate(str(path))
+    items = outlines(report, cover)
+    env = environment(template)
+    env.filters["cn"] = chinese_number
+    projects = [_project_context(_Parts(tpl, report, o, record)) for o in items]
+    context = {
+        "projects": projects,
+        "summary": _summary(tpl, items) if len(items) > 1 else None,
+        "record": record,
+        "volume": len(items) > 1,
+    }
+    try:
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except TemplateError as exc:
+        raise _docx_error(path, exc) from None
     out = BytesIO()
-    doc.save(out)
+    tpl.save(out)
     return out.getvalue()
