@@ -154,11 +154,54 @@ def test_findings_are_grouped_with_evidence_and_locations(
     shown = sorted(f"{f.rule} {f.subject.type}:{f.subject.key}" for f in findings)
     assert shown == sorted(f"{e['rule']} {e['subject']}" for e in expected["findings"])
     assert page.locator(".finding").count() == len(findings)
-    headings = page.eval_on_selector_all("article h3", "els => els.map(e => e.textContent)")
-    assert headings[:2] == ["（一）项目立项类", "（二）绩效目标类"]
-    for link in page.eval_on_selector_all("a.loc", "els => els.map(e => e.textContent)"):
-        assert re.fullmatch(r"cases/qingdao-egov-2020/\w+\.yaml:\d+:\d+", link), link
+    headings = page.eval_on_selector_all("h4.category", "els => els.map(e => e.textContent)")
+    assert headings[:2] == ["1. 项目立项类", "2. 绩效目标类"]
     assert page.locator(".finding table.evidence tr").count() >= len(findings)
+
+
+def test_sources_travel_with_the_report(opened: Opened, seed_report: Report) -> None:
+    """Each finding names its source and record and shows the record's text; nothing links
+    to a file on the machine that wrote the report."""
+    page = opened.page
+    findings = seed_report.projects[0].result.findings
+    places = page.eval_on_selector_all(".finding .loc", "els => els.map(e => e.textContent)")
+    assert len(places) == len(findings)
+    for place in places:
+        assert re.fullmatch(r"qingdao-egov-2020/\w+\.yaml:\d+", place), place
+    sources = page.eval_on_selector_all(".finding .source", "els => els.map(e => e.textContent)")
+    assert sources == [f.source or "记录未注明" for f in findings]
+    assert page.locator(".finding details.excerpt pre").count() == len(findings)
+    # finding 4 (TG01 on I02): the excerpt is the indicator as written in indicators.yaml
+    excerpt = page.eval_on_selector("#p1-f4 details.excerpt pre", "e => e.textContent")
+    assert excerpt.splitlines()[0].strip() == "- code: I02"
+    assert "actual: \"1640台\"" in excerpt and "code: I03" not in excerpt
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert all(h.startswith("#") for h in hrefs), hrefs
+    assert str(ROOT) not in page.content()
+
+
+def test_parts_follow_the_seven_part_outline(opened: Opened) -> None:
+    parts = opened.page.eval_on_selector_all(
+        "h2[data-part]", "els => els.map(e => [e.dataset.part, e.textContent])"
+    )
+    assert parts == [
+        ["basic", "一、基本情况"],
+        ["work", "二、绩效评价工作开展情况"],
+        ["conclusion", "三、综合评价情况及评价结论"],
+        ["indicators", "四、绩效评价指标分析"],
+        ["problems", "五、主要经验及做法、存在的问题及原因分析"],
+        ["advice", "六、有关建议"],
+        ["other", "七、其他需要说明的问题"],
+        ["scores", "附：评分表"],
+    ]
+    places = opened.page.eval_on_selector_all(
+        ".write-here[data-write]", "els => els.map(e => e.dataset.write)"
+    )
+    assert places == ["work", "experience", "other"]
+    cover = opened.page.inner_text(".cover")
+    assert "评价机构" in cover and "【待评价人员填写】" in cover
+    record = opened.page.inner_text("table.runrecord")
+    assert "工具版本" in record and "qingdao-egov-2020/indicators.yaml" in record
 
 
 def test_links_to_findings_resolve(opened: Opened) -> None:

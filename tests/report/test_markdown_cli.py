@@ -1,4 +1,4 @@
-"""Markdown as `check --format markdown` plus the score; the report command's errors."""
+"""Markdown in the seven-part outline; the report command's errors."""
 
 from __future__ import annotations
 
@@ -9,18 +9,43 @@ from tests.conftest import CliRun
 SEED = "cases/qingdao-egov-2020"
 
 
-def test_markdown_is_the_check_output_plus_the_score(cli: CliRun) -> None:
-    _, check, _ = cli("check", SEED, "--format", "markdown")
+def test_markdown_follows_the_seven_part_outline(cli: CliRun) -> None:
     code, report, err = cli("report", SEED, "--format", "markdown")
     assert (code, err) == (0, "")
-    lines = report.splitlines()
-    position = 0
-    for line in check.splitlines():  # every line of the check's output, in the same order
-        position = lines.index(line, position) + 1
-    assert "- 电子政务平台运行资金：综合得分 **54.67** 分（满分100），评价等级 **差**" in report
+    parts = [line for line in report.splitlines() if line.startswith("### ")]
+    assert parts == [
+        "### 一、基本情况",
+        "### 二、绩效评价工作开展情况",
+        "### 三、综合评价情况及评价结论",
+        "### 四、绩效评价指标分析",
+        "### 五、主要经验及做法、存在的问题及原因分析",
+        "### 六、有关建议",
+        "### 七、其他需要说明的问题",
+        "### 附：评分表",
+    ]
+    assert "综合得分 **54.67** 分（满分100），评价等级 **差**" in report
     assert "| 过程 | 资金管理 | 预算执行率 | 4 | 2.91 | 72.75% |" in report
     assert "| **合计** | | | 100 | **54.67** | 54.67% | 等级：差 |" in report
-    assert report.index("## 评价得分") < report.index("### 主要问题") < report.index("## 评分表")
+    assert report.count("> **【待评价人员填写】**") == 3
+    assert "| I02 | 产出指标 | 数量指标 | 云虚拟机采购数 | ≥1200台 | 1640台 | +36.67% | 未说明 |" in report
+    assert "| PA04 | 立项前未开展事前绩效评估 |" in report
+    assert "## 运行记录" in report and "| 输入文件 qingdao-egov-2020/project.yaml | sha256:" in report
+
+
+def test_findings_in_markdown_match_the_check(cli: CliRun) -> None:
+    """The same findings, numbered alike, in ``check`` and ``report``."""
+    _, check, _ = cli("check", SEED, "--format", "markdown")
+    _, report, _ = cli("report", SEED, "--format", "markdown")
+    heads = [line.split("**（")[0] for line in check.splitlines() if line[:1].isdigit()]
+    assert heads and all(h in report for h in heads)
+
+
+def test_set_parameters_are_in_the_run_record(cli: CliRun) -> None:
+    code, report, _ = cli(
+        "report", SEED, "--format", "markdown", "--set", "FN04.min_execution_pct=85"
+    )
+    assert code == 0
+    assert "| 调整的参数（--set） | FN04.min_execution_pct=85 |" in report
 
 
 def test_html_goes_to_stdout_without_output(cli: CliRun) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from compliance import __version__
 from compliance.checking.checker import CheckRun
+from compliance.records.loading import NOT_RECORDS, RECORD_SUFFIXES
 from compliance.rules.pack import RulePack
 
 
@@ -87,10 +88,23 @@ def pack_sha256(pack: RulePack) -> str:
     return digest.hexdigest()
 
 
+def _origin_files(origin: Path) -> list[Path]:
+    if origin.is_dir():
+        return sorted(
+            p
+            for p in origin.iterdir()
+            if p.is_file() and p.suffix in RECORD_SUFFIXES and p.name not in NOT_RECORDS
+        )
+    return [origin] if origin.is_file() else []
+
+
 def input_files(run: CheckRun) -> list[Path]:
-    """Every record file the run read, once each, in the order first met."""
+    """Every record file of every project, once each: its folder's record files and any other
+    file a record or a problem was located in."""
     seen: dict[Path, None] = {}
     for result in run.results:
+        for path in _origin_files(Path(result.origin)):
+            seen.setdefault(path.resolve(), None)
         records = result.project.records if result.project else []
         located = [r.location for r in records] + [
             result.project.info.location if result.project else None
