@@ -174,7 +174,7 @@ def test_sources_travel_with_the_report(opened: Opened, seed_report: Report) -> 
     # finding 4 (TG01 on I02): the excerpt is the indicator as written in indicators.yaml
     excerpt = page.eval_on_selector("#p1-f4 details.excerpt pre", "e => e.textContent")
     assert excerpt.splitlines()[0].strip() == "- code: I02"
-    assert "actual: \"1640台\"" in excerpt and "code: I03" not in excerpt
+    assert 'actual: "1640台"' in excerpt and "code: I03" not in excerpt
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert all(h.startswith("#") for h in hrefs), hrefs
     assert str(ROOT) not in page.content()

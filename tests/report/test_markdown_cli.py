@@ -27,9 +27,14 @@ def test_markdown_follows_the_seven_part_outline(cli: CliRun) -> None:
     assert "| 过程 | 资金管理 | 预算执行率 | 4 | 2.91 | 72.75% |" in report
     assert "| **合计** | | | 100 | **54.67** | 54.67% | 等级：差 |" in report
     assert report.count("> **【待评价人员填写】**") == 3
-    assert "| I02 | 产出指标 | 数量指标 | 云虚拟机采购数 | ≥1200台 | 1640台 | +36.67% | 未说明 |" in report
+    assert (
+        "| I02 | 产出指标 | 数量指标 | 云虚拟机采购数 | ≥1200台 | 1640台 | +36.67% | 未说明 |"
+        in report
+    )
     assert "| PA04 | 立项前未开展事前绩效评估 |" in report
-    assert "## 运行记录" in report and "| 输入文件 qingdao-egov-2020/project.yaml | sha256:" in report
+    assert (
+        "## 运行记录" in report and "| 输入文件 qingdao-egov-2020/project.yaml | sha256:" in report
+    )
 
 
 def test_findings_in_markdown_match_the_check(cli: CliRun) -> None:

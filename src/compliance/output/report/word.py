@@ -85,7 +85,10 @@ def _para(doc: Any, text: str, bold_prefix: str = "", size: float | None = None)
 
 def _figure(doc: Any, png: bytes, caption: str) -> None:
     doc.add_picture(BytesIO(png), width=CHART_WIDTH)
-    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture = doc.paragraphs[-1]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.space_before = Pt(8)
+    picture.paragraph_format.keep_with_next = True
     note = doc.add_paragraph(caption)
     note.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for run in note.runs:
@@ -189,7 +192,7 @@ class _Parts:
             doc,
             ["编号", "三级指标", "指标值", "实际完成值", "偏离度", "偏差原因"],
             rows,
-            [12, 48, 26, 24, 18, 26],
+            [12, 44, 24, 24, 22, 28],
         )
         _para(doc, "“资料未载明”：记录的资料未给出该项，不等于没有。", size=9)
         return doc
@@ -288,14 +291,14 @@ class _Parts:
             doc,
             ["一级指标", "二级指标", "三级指标", "分值", "得分", "评分理由"],
             rows,
-            [16, 18, 26, 11, 12, 71],
+            [18, 18, 24, 12, 14, 68],
         )
         return doc
 
     def record_part(self) -> Any:
         doc = self.new()
         if self.record is not None:
-            table = _table(doc, ["项目", "内容"], [list(r) for r in self.record.rows()], [40, 114])
+            table = _table(doc, ["项目", "内容"], [list(r) for r in self.record.rows()], [60, 94])
             for row in table.rows[1:]:
                 for run in row.cells[1].paragraphs[0].runs:
                     run.font.size = Pt(8)
