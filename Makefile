@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SARIF_PACKAGE := @microsoft/jest-sarif@1.0.0-beta.0
 SARIF_SCHEMA := $(VENV)/share/sarif/sarif-2.1.0-rtm.5.json
 
-.PHONY: setup browser demo test lint docs clean
+.PHONY: setup browser office demo test lint docs clean
 
 setup: $(STAMP)
 
@@ -33,12 +33,27 @@ browser:
 	  else echo "chromium or fonts-noto-cjk missing: the browser test skips (CI installs them)"; fi; \
 	fi
 
+## LibreOffice Writer (headless) and poppler, for rendering the Word report to PDF and PNG in its
+## test (apt-get, as root); the Word charts' CJK font comes with `browser` (fonts-noto-cjk).
+office:
+	@writer=no; \
+	dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 && writer=yes; \
+	dpkg -s libreoffice-writer >/dev/null 2>&1 && writer=yes; \
+	if [ $$writer = no ] || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    package=libreoffice-writer-nogui; \
+	    dpkg -s libreoffice-core >/dev/null 2>&1 && package=libreoffice-writer; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      $$package poppler-utils >/dev/null; \
+	  else echo "libreoffice-writer or poppler-utils missing: the Word rendering test skips (CI installs them)"; fi; \
+	fi
+
 ## Check the seed case (Qingdao 2020 e-government funds) and print the findings.
 demo: setup
 	$(BIN)/compliance check cases/qingdao-egov-2020 --fail-on none
 
 ## Lint, type-check, validate the rule pack, and run every test.
-test: setup $(SARIF_SCHEMA) browser lint
+test: setup $(SARIF_SCHEMA) browser office lint
 	$(BIN)/pytest
 	$(BIN)/pytest -m valgrind
 
