@@ -142,3 +142,16 @@ def test_scoring_checks_cannot_collide_with_a_pack_rule(pack: RulePack) -> None:
     assert checks, "the self-evaluation form has claimed scores that differ"
     for result in run["results"]:
         assert ids[result["ruleIndex"]] == result["ruleId"]
+
+
+def test_run_record_is_in_the_invocation(cli: CliRun) -> None:
+    code, out, _ = cli("report", SEED, "--format", "sarif", "--set", "FN04.min_execution_pct=85")
+    assert code == 0
+    invocation = json.loads(out)["runs"][0]["invocations"][0]
+    record = invocation["properties"]["runRecord"]
+    assert invocation["startTimeUtc"] == record["time"] and record["time"].endswith("Z")
+    assert record["settings"] == {"FN04.min_execution_pct": "85"}
+    assert len(record["rulesSha256"]) == 64 and record["ruleCount"] > 0
+    assert [p["name"] for p in record["profiles"]] == ["third_party.yaml"]
+    digest = hashlib.sha256(Path(SEED, "project.yaml").read_bytes()).hexdigest()
+    assert {"name": "qingdao-egov-2020/project.yaml", "sha256": digest} in record["inputs"]

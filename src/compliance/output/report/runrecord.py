@@ -99,8 +99,7 @@ def _origin_files(origin: Path) -> list[Path]:
 
 
 def input_files(run: CheckRun) -> list[Path]:
-    """Every record file of every project, once each: its folder's record files and any other
-    file a record or a problem was located in."""
+    """Every record file of every project, once each (folder files, then any other located)."""
     seen: dict[Path, None] = {}
     for result in run.results:
         for path in _origin_files(Path(result.origin)):
