@@ -1,1 +1,2 @@
+from tests.bdd.report_steps import *  # noqa: F403  (the report's steps)
 from tests.bdd.steps import *  # noqa: F403  (the shared step library)
