@@ -167,7 +167,7 @@ def test_sources_travel_with_the_report(opened: Opened, seed_report: Report) -> 
     places = page.eval_on_selector_all(".finding .loc", "els => els.map(e => e.textContent)")
     assert len(places) == len(findings)
     for place in places:
-        assert re.fullmatch(r"qingdao-egov-2020/\w+\.yaml:\d+", place), place
+        assert re.fullmatch(r"qingdao-egov-2020/\w+\.yaml:\d+:\d+", place), place
     sources = page.eval_on_selector_all(".finding .source", "els => els.map(e => e.textContent)")
     assert sources == [f.source or "记录未注明" for f in findings]
     assert page.locator(".finding details.excerpt pre").count() == len(findings)

@@ -51,4 +51,5 @@ def test_excerpt_is_the_record_as_written(tmp_path: Path) -> None:
     assert excerpt(Location(str(records), 2, 5)) == '  - code: I01\n    name: 甲\n    target: "≥1"'
     assert excerpt(Location(str(records), 6, 5)) == "  - code: I02\n    name: 乙"
     assert excerpt(Location(str(tmp_path / "gone.yaml"), 1)) == ""
-    assert travelling_name(Location(str(records), 6, 5)) == "case/indicators.yaml:6"
+    assert travelling_name(Location(str(records), 6, 5)) == "case/indicators.yaml:6:5"
+    assert travelling_name(Location(str(records))) == "case/indicators.yaml"

@@ -25,6 +25,7 @@ from compliance.cli.common import (
 from compliance.core.errors import InputError, InternalProblem
 from compliance.output.report import (
     FORMATS,
+    NoCjkFont,
     build_report,
     make_run_record,
     render_docx,
@@ -33,7 +34,6 @@ from compliance.output.report import (
     render_sarif,
     render_site,
 )
-from compliance.output.report.charts_png import NoCjkFont
 from compliance.output.report.model import Report
 from compliance.output.report.runrecord import RunRecord
 

@@ -13,10 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from functools import cache
 from io import BytesIO
 
-from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -30,45 +28,17 @@ from compliance.output.report.charts import (
     SPENT,
     comparable,
 )
+from compliance.output.report.fonts import cjk_font
 from compliance.records.indicators import Indicator
 from compliance.records.project import SubProject
 from compliance.records.vocabulary import Severity, Status
 from compliance.scoring import Scorecard
 from compliance.scoring.arith import pct
 
-CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-)
 WIDTH_IN = 6.3
 """Figure width in inches: the text width of an A4 page with 28 mm margins."""
-DPI = 200
-
-
-class NoCjkFont(RuntimeError):
-    """No installed font can draw Chinese: charts would show empty boxes."""
-
-
-@cache
-def cjk_font() -> str:
-    """The family name of an installed CJK font; raise :class:`NoCjkFont` when there is none."""
-    for attempt in range(2):
-        installed = {f.name for f in font_manager.fontManager.ttflist}
-        for family in CJK_FAMILIES:
-            if family in installed:
-                return family
-        if attempt == 0:  # fonts installed after matplotlib cached its list
-            font_manager.fontManager = font_manager.FontManager()
-    raise NoCjkFont(
-        "no CJK font found for the Word report's charts: install one "
-        "(Debian: apt-get install fonts-noto-cjk; `make browser` does) — tried "
-        + ", ".join(CJK_FAMILIES)
-    )
+DPI = 150
+"""Print resolution of a 16 cm wide chart (945 pixels across)."""
 
 
 def _figure(rows: int, extra: float = 1.0, per_row: float = 0.28) -> Figure:
@@ -76,8 +46,25 @@ def _figure(rows: int, extra: float = 1.0, per_row: float = 0.28) -> Figure:
     fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     FigureCanvasAgg(fig)
     cjk_font()  # fail before drawing when no font can write the labels
-    fig.set_layout_engine("constrained")
     return fig
+
+
+def _label_width(labels: list[str], size: float) -> float:
+    """Inches taken by the widest label at ``size`` points (a CJK character is one em)."""
+    widest = max([sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in t) for t in labels] or [0.0])
+    return widest * size / 72 * 1.08 + 0.25
+
+
+def _margins(fig: Figure, left: float, legend: bool = False) -> None:
+    """Fixed margins (a layout engine costs more time than the drawing itself)."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - 0.1 / width,
+        top=1 - 0.3 / height,
+        bottom=(0.3 + (0.25 if legend else 0.0)) / height,
+        wspace=0.08,
+    )
 
 
 def _png(fig: Figure) -> bytes:
@@ -117,7 +104,8 @@ def budget_png(subs: list[SubProject], line: Decimal = Decimal(90)) -> bytes:
     money.set_yticks(ys, names, fontsize=6.5)
     money.invert_yaxis()
     money.set_title("预算与支出（万元" + ("，对数刻度）" if log else "）"), fontsize=8)
-    fig.legend(fontsize=6.5, loc="outside lower center", ncols=2, frameon=False)
+    fig.legend(fontsize=6.5, loc="lower center", ncols=2, frameon=False)
+    _margins(fig, _label_width(names, 6.5), legend=True)
     money.tick_params(axis="x", labelsize=6.5)
     fraction = float(line) / 100
     exact = [s.spent / s.budget if s.budget else Decimal(0) for s in subs]
@@ -166,10 +154,11 @@ def indicator_png(indicators: list[Indicator]) -> bytes:
             ax.text(r + 0.02, y, text, va="center", fontsize=6.5)
         ax.set_yticks(ys, labels, fontsize=7)
         ax.invert_yaxis()
-        ax.set_xlim(0, max(1.5, max(ratios) * 1.45))
+        ax.set_xlim(0, max(1.5, max(ratios)) * 1.9)  # room for the values written right
         ax.xaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
         ax.tick_params(axis="x", labelsize=6.5)
     ax.set_title("实际完成值 ÷ 指标值（实线为100%，即指标值）", fontsize=8)
+    _margins(fig, _label_width(labels, 7) if shown else 0.3)
     _fonted(fig)
     return _png(fig)
 
@@ -190,7 +179,8 @@ def score_png(card: Scorecard) -> bytes:
     ax.invert_yaxis()
     ax.set_xlim(0, max([float(w) for _, w, _ in rows] or [1.0]) * 1.25)
     ax.set_title("各一级指标得分 / 分值", fontsize=8)
-    fig.legend(fontsize=6.5, loc="outside lower center", ncols=2, frameon=False)
+    fig.legend(fontsize=6.5, loc="lower center", ncols=2, frameon=False)
+    _margins(fig, _label_width([name for name, _, _ in rows], 8), legend=True)
     ax.tick_params(axis="x", labelsize=6.5)
     _fonted(fig)
     return _png(fig)
@@ -221,8 +211,9 @@ def findings_png(findings: list[Finding], categories: list[str]) -> bytes:
         ax.set_yticks(ys, used, fontsize=8)
         ax.invert_yaxis()
         ax.set_xlim(0, max(left) * 1.2 + 1)
-        fig.legend(fontsize=6.5, loc="outside lower center", ncols=4, frameon=False)
+        fig.legend(fontsize=6.5, loc="lower center", ncols=4, frameon=False)
         ax.tick_params(axis="x", labelsize=6.5)
+    _margins(fig, _label_width(used, 8), legend=bool(used))
     ax.set_title("问题数量（按类别与风险等级）", fontsize=8)
     _fonted(fig)
     return _png(fig)

@@ -57,16 +57,26 @@ def severity_label(severity: Severity) -> str:
     return severity.label if severity is Severity.INFO else f"{severity.label}风险"
 
 
+EXCERPT_SUFFIXES = (".yaml", ".yml", ".json")
+"""Record files shown as text; a workbook's record is named by its cell instead."""
+
+
 def travelling_name(location: Location) -> str:
-    """``case/file.yaml:12``: the record's file by its case folder, not the writer's full path."""
+    """``case/file.yaml:12``: the record's file by its case folder, not the writer's full path.
+
+    Whatever the location adds after the file (line, or a workbook's sheet and cell) is kept.
+    """
     path = Path(location.file)
     name = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
-    return f"{name}:{location.line}" if location.line else name
+    if not location.line:
+        return name
+    rest = str(location).removeprefix(location.file)
+    return name + (rest if rest.startswith(":") else f":{location.line}")
 
 
 def excerpt(location: Location | None, limit: int = EXCERPT_LINES) -> str:
     """The record as written: its first line and the more-indented lines below it."""
-    if location is None or not location.line:
+    if location is None or not location.line or not location.file.endswith(EXCERPT_SUFFIXES):
         return ""
     try:
         lines = Path(location.file).read_text(encoding="utf-8").splitlines()
