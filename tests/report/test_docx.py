@@ -189,3 +189,20 @@ def test_docx_written_where_asked(cli: CliRun, tmp_path: Path) -> None:
     code, stdout, err = cli("report", SEED, "--format", "docx", "-o", str(out))
     assert (code, stdout, err) == (0, "", "")
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_without_a_cjk_font_word_stops_with_a_message(
+    cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compliance.output.report import fonts
+
+    monkeypatch.setattr(fonts, "CJK_FAMILIES", ("No Such CJK Font",))
+    fonts.cjk_font.cache_clear()
+    try:
+        out = tmp_path / "r.docx"
+        code, stdout, err = cli("report", SEED, "--format", "docx", "-o", str(out))
+    finally:
+        fonts.cjk_font.cache_clear()
+    assert (code, stdout) == (2, "")
+    assert err.startswith("error: no CJK font found for the Word report's charts")
+    assert "fonts-noto-cjk" in err and not out.exists()

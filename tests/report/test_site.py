@@ -101,3 +101,17 @@ def test_word_volume_starts_with_a_summary_table(cli: CliRun, tmp_path: Path) ->
     assert len(titles) == len(PROJECTS) and all(t.endswith("项目支出绩效评价报告") for t in titles)
     names = [r.cells[1].text for r in summary.rows[1:]]
     assert [t.removesuffix("项目支出绩效评价报告") for t in titles] == names
+
+
+def test_a_project_with_bad_records_keeps_its_place(cli: CliRun, tmp_path: Path) -> None:
+    bad = "tests/data/bad_records/typos.yaml"
+    code, _, err = cli("report", "cases/qingdao-egov-2020", bad, "--site", str(tmp_path))
+    assert code == 2 and f"{bad}:3:9: error:" in err
+    page = (tmp_path / "typos.html").read_text(encoding="utf-8")
+    assert "记录有误，未能评价" in page and "二〇二〇" in page
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<a href="typos.html">' in index and "未能评价" in index
+    out = tmp_path / "r.docx"
+    code, _, _ = cli("report", "cases/qingdao-egov-2020", bad, "--format", "docx", "-o", str(out))
+    titles = [p.text for p in Document(str(out)).paragraphs if p.style.name == "Title"]
+    assert code == 2 and titles[-1] == f"{bad}（记录有误，未能评价）"

@@ -218,6 +218,8 @@ class Outline:
 
     @property
     def title(self) -> str:
+        if self.project.info is None:
+            return f"{self.name}（记录有误，未能评价）"
         return f"{self.name}项目支出绩效评价报告"
 
     @property
