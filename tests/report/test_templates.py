@@ -157,3 +157,18 @@ def test_a_word_template_error_names_the_file_and_the_text(cli: CliRun, tmp_path
 def test_a_missing_template_folder_is_bad_input(cli: CliRun, tmp_path: Path) -> None:
     code, _, err = cli("report", SEED, "--template", str(tmp_path / "none"))
     assert code == 2 and "template folder not found" in err
+
+
+def test_exported_templates_reproduce_the_bundled_report(cli: CliRun, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    code, out, err = cli("templates", str(folder))
+    assert (code, err) == (0, "")
+    assert f"{folder}/word/report.docx" in out.splitlines()
+    assert (folder / "html" / "sections" / "basic.html.j2").is_file()
+    _, bundled, _ = cli("report", SEED, "--format", "markdown")
+    code, own, _ = cli("report", SEED, "--format", "markdown", "--template", str(folder))
+    time = re.compile(r"\| 生成时间 \| [^|]+ \|")
+    assert code == 0 and time.sub("", own) == time.sub("", bundled)
+    code, _, err = cli("templates", str(folder))
+    assert code == 2 and "exists (use --force)" in err
+    assert cli("templates", str(folder), "--force")[0] == 0

@@ -13,7 +13,16 @@ import sys
 from collections.abc import Sequence
 
 from compliance import __version__
-from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_INTERNAL, check, explain, report, rules
+from compliance.cli import (
+    EXIT_BAD_INPUT,
+    EXIT_CLEAN,
+    EXIT_INTERNAL,
+    check,
+    explain,
+    report,
+    rules,
+    templates,
+)
 from compliance.cli.common import report_internal
 from compliance.core.errors import InputError, InternalProblem
 
@@ -33,7 +42,7 @@ example:    compliance check cases/qingdao-egov-2020 --format json
             compliance explain TG01 cases/qingdao-egov-2020 --subject I03
 """
 
-COMMANDS = (check, rules, explain, report)
+COMMANDS = (check, rules, explain, report, templates)
 
 
 def build_parser() -> argparse.ArgumentParser:

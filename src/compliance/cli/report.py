@@ -41,8 +41,9 @@ EPILOG = """\
 profiles:   by default a self-evaluation (单位自评) is scored with profiles/self_evaluation.yaml
             and any other evaluation with profiles/third_party.yaml; --profile FILE uses a copy.
 templates:  --template DIR lays a bureau's own templates over the bundled ones (same file
-            names: html/cover.html.j2, html/project.html.j2, word/report.docx …); see
-            docs/templates.md for the names a template can use.
+            names: html/cover.html.j2, html/project.html.j2, word/report.docx …);
+            `compliance templates DIR` copies them to start from; docs/templates.md lists
+            the names a template can use.
 site:       --format html --site DIR (or -o DIR/) writes DIR/index.html and a page per project.
 exit codes: 0 report written; 2 bad input (records, rules, profile or template) or bad usage;
             3 internal error (a bug; see --debug), the other projects still reported.
