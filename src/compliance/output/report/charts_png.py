@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from compliance.checking.findings import Finding
+from compliance.core.numbers import percent_text
 from compliance.output.report.charts import (
     BUDGET,
     OK,
@@ -29,6 +30,7 @@ from compliance.output.report.charts import (
     comparable,
 )
 from compliance.output.report.fonts import cjk_font
+from compliance.records.formulas import below_line
 from compliance.records.indicators import Indicator
 from compliance.records.project import SubProject
 from compliance.records.vocabulary import Severity, Status
@@ -108,17 +110,18 @@ def budget_png(subs: list[SubProject], line: Decimal = Decimal(90)) -> bytes:
     _margins(fig, _label_width(names, 6.5), legend=True)
     money.tick_params(axis="x", labelsize=6.5)
     fraction = float(line) / 100
-    exact = [s.spent / s.budget if s.budget else Decimal(0) for s in subs]
-    rates = [float(r) for r in exact]
+    exact = [s.execution_rate for s in subs]  # percent, rounded as the rules compare it
+    rates = [float(r or 0) / 100 for r in exact]
     rate.barh(
         ys,
         [min(r, 1.2) for r in rates],
         height=0.6,
-        color=[OK if r >= fraction else SHORT for r in rates],
+        color=[SHORT if below_line(e, line) else OK for e in exact],
     )
     rate.axvline(fraction, color="#555555", linestyle="--", linewidth=0.8)
     for y, r, s, e in zip(ys, rates, subs, exact, strict=True):
-        shown = "未开展" if s.status is Status.NOT_STARTED else pct(e)
+        written = "—" if e is None else percent_text(e)
+        shown = "未开展" if s.status is Status.NOT_STARTED else written
         rate.text(min(r, 1.2) + 0.02, y, shown, va="center", fontsize=6)
     rate.set_xlim(0, 1.6)
     rate.set_xticks([0, 0.5, 1.0], ["0%", "50%", "100%"], fontsize=6.5)

@@ -229,7 +229,8 @@ class Outline:
 
     @property
     def problems(self) -> list[str]:
-        return [str(p) for p in self.project.result.problems] + list(self.project.result.errors)
+        result = self.project.result
+        return [str(p) for p in result.problems] + [str(e) for e in result.errors]
 
     @property
     def findings(self) -> list[FindingView]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,7 +29,7 @@ from jinja2 import (
 )
 
 from compliance.core.errors import InputError, Location, display_path
-from compliance.core.numbers import grouped
+from compliance.core.numbers import grouped, percent_text
 from compliance.output.common import chinese_number
 from compliance.output.report.model import share
 from compliance.scoring.arith import fixed, pct, pts
@@ -41,6 +42,11 @@ TEMPLATE_SUFFIX = ".j2"
 
 def _autoescape(name: str | None) -> bool:
     return bool(name) and str(name).endswith(".html.j2")
+
+
+def rate_text(rate: Decimal | None) -> str:
+    """A rate already in percent (``execution_rate``) as reports write it, ``—`` when unknown."""
+    return "—" if rate is None else percent_text(rate)
 
 
 def environment(folder: Path | None = None) -> Environment:
@@ -59,7 +65,9 @@ def environment(folder: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(cn=chinese_number, pts=pts, fixed=fixed, pct=pct, grouped=grouped)
+    env.filters.update(
+        cn=chinese_number, pts=pts, fixed=fixed, pct=pct, grouped=grouped, rate=rate_text
+    )
     env.globals.update(share=share)
     return env
 
