@@ -98,3 +98,20 @@ def test_check_from_the_wheel_gives_the_checkout_findings(
     [result] = run.results
     expected = sorted((f.rule, f.subject.key, f.message) for f in result.findings)
     assert got == expected and got
+
+
+@pytest.mark.wheel
+def test_reports_from_the_wheel_use_the_bundled_templates(installed: Path, tmp_path: Path) -> None:
+    """The report templates (HTML, Markdown, Word) travel in the wheel as package data."""
+    for fmt, name in (("html", "r.html"), ("markdown", "r.md"), ("docx", "r.docx")):
+        done = _run(
+            [str(installed / "compliance"), "report", str(CASE), "--format", fmt, "-o", name],
+            tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / name).stat().st_size > 1000
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'data-part="other"' in html and "运行记录" in html
+    copied = _run([str(installed / "compliance"), "templates", "mine"], tmp_path)
+    assert copied.returncode == 0, copied.stderr
+    assert (tmp_path / "mine" / "word" / "report.docx").is_file()
