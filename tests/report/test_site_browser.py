@@ -16,8 +16,15 @@ from tests.report.test_html_browser import CHROMIUM, FLAGS, _need_browser
 SCREENSHOT = ROOT / "out" / "screenshots" / "site-index.png"
 
 
+class Index:
+    """The index open in a page, its devtools session, what it fetched or threw, its folder."""
+
+    def __init__(self, page: Any, cdp: Any, seen: list[str], site: Path) -> None:
+        self.page, self.cdp, self.seen, self.site = page, cdp, seen, site
+
+
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, list[str], Path]]:
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     _need_browser()
     from playwright.sync_api import sync_playwright
 
@@ -45,7 +52,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, list[
             page.on("request", lambda r: requests.append(r.url))
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto((site / "index.html").as_uri(), wait_until="load")
-            yield page, requests + errors, site
+            yield Index(page, context.new_cdp_session(page), requests + errors, site)
         finally:
             context.close()
 
@@ -56,8 +63,8 @@ def _column(page: Any, n: int) -> list[str]:
     )
 
 
-def test_index_opens_offline_and_lists_every_project(index: tuple[Any, list[str], Path]) -> None:
-    page, seen, site = index
+def test_index_opens_offline_and_lists_every_project(index: Index) -> None:
+    page, seen, site = index.page, index.seen, index.site
     assert seen == [(site / "index.html").as_uri()]  # no error, nothing else fetched
     assert page.locator("table.index tbody tr").count() == len(list(site.glob("*.html"))) - 1
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
@@ -67,8 +74,19 @@ def test_index_opens_offline_and_lists_every_project(index: tuple[Any, list[str]
         assert box is not None and box["width"] > 300 and box["height"] > 60
 
 
-def test_clicking_a_header_sorts_the_table(index: tuple[Any, list[str], Path]) -> None:
-    page, _, _ = index
+def test_chinese_on_the_index_is_drawn_with_a_cjk_font(index: Index) -> None:
+    page, cdp = index.page, index.cdp
+    doc = cdp.send("DOM.getDocument")
+    cdp.send("CSS.enable")
+    node = cdp.send("DOM.querySelector", {"nodeId": doc["root"]["nodeId"], "selector": "h1"})
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+    title = page.inner_text("h1")
+    assert title == "项目支出绩效评价报告一览"
+    assert sum(f["glyphCount"] for f in fonts if "CJK" in f["familyName"]) == len(title), fonts
+
+
+def test_clicking_a_header_sorts_the_table(index: Index) -> None:
+    page = index.page
     score = page.locator("table.index th", has_text="得分")
     score.click()
     values = [float(v) if v != "未能评价" else -1.0 for v in _column(page, 6)]
@@ -81,8 +99,8 @@ def test_clicking_a_header_sorts_the_table(index: tuple[Any, list[str], Path]) -
     assert counts == sorted(counts)
 
 
-def test_a_project_link_opens_its_page(index: tuple[Any, list[str], Path]) -> None:
-    page, _, _ = index
+def test_a_project_link_opens_its_page(index: Index) -> None:
+    page = index.page
     page.locator("table.index a", has_text="电子政务平台运行资金").click()
     page.wait_for_load_state("load")
     assert page.url.endswith("/qingdao-egov-2020.html")
