@@ -172,3 +172,20 @@ def test_exported_templates_reproduce_the_bundled_report(cli: CliRun, tmp_path: 
     code, _, err = cli("templates", str(folder))
     assert code == 2 and "exists (use --force)" in err
     assert cli("templates", str(folder), "--force")[0] == 0
+
+
+def test_an_undefined_name_in_a_word_template_is_located(cli: CliRun, tmp_path: Path) -> None:
+    path = _bureau_docx(tmp_path, [("一、评价结论", "conclusion")], cover="编号：{{ p.numbr }}")
+    code, out, err = cli(
+        "report",
+        SEED,
+        "--format",
+        "docx",
+        "-o",
+        str(tmp_path / "r.docx"),
+        "--template",
+        str(tmp_path),
+    )
+    assert (code, out) == (2, "")
+    found = re.match(rf"{re.escape(str(path))}:(\d+):0: error: template error: .*numbr", err)
+    assert found and int(found.group(1)) > 0, err

@@ -12,7 +12,6 @@ leaving a hole in the report.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
@@ -72,15 +71,6 @@ def environment(folder: Path | None = None) -> Environment:
     return env
 
 
-def template_file(env: Environment, name: str) -> Path | None:
-    """The file a template name resolves to (a bureau's, else the bundled one)."""
-    try:
-        _source, filename, _uptodate = env.loader.get_source(env, name)  # type: ignore[union-attr]
-    except TemplateNotFound:
-        return None
-    return Path(filename) if filename else None
-
-
 def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
     """The innermost traceback frame that runs template code: (file, line)."""
     found = None
@@ -111,6 +101,3 @@ def render(env: Environment, name: str, **context: Any) -> str:
         return env.get_template(name).render(**context)
     except TemplateError as exc:
         raise located(exc) from None
-
-
-Renderer = Callable[..., str]

@@ -31,7 +31,7 @@ from compliance.output.report import charts_png
 from compliance.output.report.model import Report
 from compliance.output.report.outline import Outline, outlines
 from compliance.output.report.runrecord import RunRecord
-from compliance.output.report.templating import BUNDLED, environment, located
+from compliance.output.report.templating import BUNDLED, environment
 from compliance.scoring.arith import pts
 
 DEFAULT_TEMPLATE = BUNDLED / "word" / "report.docx"
@@ -376,13 +376,17 @@ def template_path(folder: Path | None) -> Path:
 def _docx_error(path: Path, exc: TemplateError) -> InputError:
     """A Jinja error inside a .docx: the paragraph it is in (docxtpl puts one per line)."""
     line = getattr(exc, "lineno", None)
+    if line is None:  # raised while rendering: the template frame's line
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == "<template>":
+                line = tb.tb_lineno
+            tb = tb.tb_next
     near = " ".join(t.strip() for t in getattr(exc, "docx_context", []) if t.strip())
     message = f"template error: {exc.message or exc.__class__.__name__}"
     if near:
         message += f" (near: {near[:120]})"
-    if line is None:  # a runtime error in a template the .docx included: its own place
-        return located(exc)
-    return InputError.single(display_path(path), message, line=line)
+    return InputError.single(display_path(path), message, line=line or 0)
 
 
 def _check_docx(path: Path) -> None:
@@ -406,7 +410,6 @@ def render_docx(
     tpl = DocxTemplate(str(path))
     items = outlines(report, cover)
     env = environment(template)
-    env.filters["cn"] = chinese_number
     projects = [_project_context(_Parts(tpl, report, o, record)) for o in items]
     context = {
         "projects": projects,
