@@ -19,20 +19,42 @@ from typing import Any
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """A place in a source file (1-based line and column)."""
+    """A place in a source file (1-based line and column).
+
+    A form read from a workbook is placed by ``sheet`` and ``cell`` (``自评表``,
+    ``H15``), a Word table by ``sheet`` = ``表2`` and ``cell`` = ``R3C4``; ``line`` and
+    ``column`` then hold the cell's row and column numbers, for tools that want lines.
+    """
 
     file: str
     line: int = 0
     column: int = 0
+    sheet: str = ""
+    cell: str = ""
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{self.file}:{self.sheet}!{self.cell}"
+        if self.sheet:
+            return f"{self.file}:{self.sheet}"
         if self.line:
             return f"{self.file}:{self.line}:{self.column}"
         return self.file
 
+    @property
+    def in_workbook(self) -> str:
+        """``自评表!H15`` for a cell, else nothing: what a spreadsheet user types to go there."""
+        if not self.sheet:
+            return ""
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
     def as_dict(self) -> dict[str, str | int]:
-        """Return the location as plain JSON-friendly data."""
-        return {"file": self.file, "line": self.line, "column": self.column}
+        """Return the location as plain JSON-friendly data (``sheet``/``cell`` for workbooks)."""
+        data: dict[str, str | int] = {"file": self.file, "line": self.line, "column": self.column}
+        if self.sheet:
+            data["sheet"] = self.sheet
+            data["cell"] = self.cell
+        return data
 
 
 @dataclass(frozen=True, order=True)
@@ -59,6 +81,11 @@ class InputError(Exception):
     def single(cls, file: str | Path, message: str, line: int = 0, column: int = 0) -> InputError:
         """Build an error with one problem."""
         return cls([InputProblem(Location(str(file), line, column), "", message)])
+
+    @classmethod
+    def at(cls, where: Location, message: str, path: str = "") -> InputError:
+        """Build an error with one problem at a known place (a workbook cell, say)."""
+        return cls([InputProblem(where, path, message)])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,176 @@
+"""Turn a form as read into the sections a YAML case holds, and load them the same way.
+
+Why the same way: a form read from a workbook and the YAML ``compliance import`` writes from
+it must give the same records, so both pass through :func:`records.loading.build_project`,
+and only where a value came from (a cell, a line) differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compliance.core.errors import InputError, InputProblem, Location, display_path
+from compliance.core.yamlfile import PathKey
+from compliance.intake import SPREADSHEET_SUFFIXES, WORD_SUFFIXES
+from compliance.intake.form import Cell, FormRead, find_forms
+from compliance.intake.grid import Grid
+from compliance.intake.spreadsheet import read_spreadsheet
+from compliance.intake.worddoc import read_word
+from compliance.records.forms import FormLayout, FundsRowKind
+from compliance.records.loading import ProjectRecords, build_project
+from compliance.records.vocabulary import EvaluationKind
+
+_TOTAL = FundsRowKind.TOTAL.label
+
+
+@dataclass
+class FormSections:
+    """A form's sections as plain values, and the cell of each value by path."""
+
+    origin: Location
+    data: dict[str, Any] = field(default_factory=dict)
+    cells: dict[PathKey, Location] = field(default_factory=dict)
+    problems: list[InputProblem] = field(default_factory=list)
+
+    def put(self, path: PathKey, cell: Cell) -> None:
+        """Set the value at ``path`` (section, [index,] field) and remember its cell."""
+        target: Any = self.data
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = cell.text
+        self.cells[path] = cell.where
+
+    def locate(self, path: PathKey) -> Location:
+        """The cell of ``path``, or of its nearest located parent, or the form's start."""
+        key = tuple(path)
+        while key:
+            if key in self.cells:
+                return self.cells[key]
+            key = key[:-1]
+        return self.origin
+
+
+def sections_of(form: FormRead) -> FormSections:
+    """The project, form, funds rows and indicators of one form, as the YAML would hold them."""
+    out = FormSections(form.origin, problems=list(form.problems))
+    anchor = form.title or Cell("", form.origin)
+    out.data["project"] = {}
+    out.cells[("project",)] = form.header["project"].get("name", anchor).where
+    out.put(("project", "evaluation_kind"), Cell(EvaluationKind.SELF.label, anchor.where))
+    if form.year is not None:
+        out.put(("project", "year"), form.year)
+    total = next((r for r in form.funds if r.values["row"].text == _TOTAL), None)
+    if total is not None:
+        for name in ("budget", "spent"):
+            if name in total.values:
+                out.put(("project", name), total.values[name])
+    for name, cell in form.header["project"].items():
+        out.put(("project", name), cell)
+    goal = form.header["form"].get("goal_expected")
+    if goal is not None and "goal" not in out.data["project"]:
+        out.put(("project", "goal"), goal)  # the form's 年度总体目标 is the project's goal
+    out.data["form"] = {}
+    out.cells[("form",)] = anchor.where
+    if form.provincial:
+        out.put(("form", "layout"), Cell(FormLayout.PROVINCIAL.label, anchor.where))
+    if form.total_score is not None:
+        out.put(("form", "claimed_score"), form.total_score)
+    for name, cell in form.header["form"].items():
+        out.put(("form", name), cell)
+    for section, rows in (("form_funds", form.funds), ("indicators", form.indicators)):
+        if not rows:
+            continue
+        out.data[section] = []
+        for index, row in enumerate(rows):
+            out.data[section].append({})
+            out.cells[(section, index)] = row.where
+            if section == "indicators":
+                out.put((section, index, "code"), Cell(f"I{index + 1}", row.where))
+            for name, cell in row.values.items():
+                out.put((section, index, name), cell)
+    return out
+
+
+@dataclass
+class FormSource:
+    """One form found in a file: its sections, and its records or why they did not load."""
+
+    origin: str
+    sections: FormSections | None
+    project: ProjectRecords | None = None
+    problems: list[InputProblem] = field(default_factory=list)
+
+
+def read_grids(path: Path, shown: str) -> list[Grid]:
+    """The sheets or Word tables of a form file."""
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        return read_spreadsheet(path, shown)
+    if suffix in WORD_SUFFIXES:
+        return read_word(path, shown)
+    raise InputError.single(shown, f"not a form file: {suffix}")
+
+
+def read_forms(path: Path) -> list[FormSource]:
+    """Every form in a file, each loaded on its own; a file that cannot be read gives one
+    source carrying the located problem."""
+    shown = display_path(path)
+    try:
+        grids = read_grids(path, shown)
+    except InputError as exc:
+        return [FormSource(shown, None, problems=exc.problems)]
+    forms = [form for grid in grids for form in find_forms(grid)]
+    if not forms:
+        message = (
+            "no self-evaluation form found: no cell says 自评表 or 项目名称 "
+            f"(looked in {len(grids)} sheet(s)/table(s))"
+        )
+        return [FormSource(shown, None, problems=[InputProblem(Location(shown), "", message)])]
+    sources = []
+    for form in forms:
+        sections = sections_of(form)
+        origin = str(form.origin)
+        source = FormSource(origin, sections, problems=list(sections.problems))
+        if not source.problems:
+            try:
+                source.project = _build(sections, origin)
+            except InputError as exc:
+                source.problems = exc.problems
+        sources.append(source)
+    return sources
+
+
+def _blank_paths(sections: FormSections, problems: list[InputProblem]) -> list[PathKey]:
+    wrong = {p.location for p in problems}
+    found = []
+    for path, where in sections.cells.items():
+        if len(path) < 2 or where not in wrong:
+            continue
+        target: Any = sections.data
+        for part in path[:-1]:
+            target = target[part]
+        if target.get(path[-1]) == "":
+            found.append(path)
+    return found
+
+
+def _build(sections: FormSections, origin: str) -> ProjectRecords:
+    """Load the sections; a blank cell the models cannot take yet is read as not given.
+
+    A written blank (``""``) is what the form says; where a model still refuses it for a
+    number, the value is left unknown rather than the whole form refused.
+    """
+    try:
+        return build_project(sections.data, sections.locate, origin)
+    except InputError as exc:
+        blanks = _blank_paths(sections, exc.problems)
+        if not blanks:
+            raise
+    for path in blanks:
+        target: Any = sections.data
+        for part in path[:-1]:
+            target = target[part]
+        del target[path[-1]]
+    return build_project(sections.data, sections.locate, origin)

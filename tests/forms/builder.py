@@ -1,0 +1,334 @@
+"""Build self-evaluation form files the way budget systems and evaluators hand them over.
+
+The values come from the YAML cases under ``cases/selfeval-*`` (written once, there); the
+layouts follow published forms: the central form (财政部 项目支出绩效自评表: 项目资金 block with
+年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分, 年度总体目标, 绩效指标 with
+偏差原因分析及改进措施, 总分) and the provincial one (年初预算 | 调整后预算数 | 预算执行数 | … | 原因,
+指标性质 and 度量单位 columns; see /work/shared/real-docs/17_dyrmt_salary_form_fragment.txt).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import xlsxwriter
+import yaml
+from openpyxl.styles import Alignment
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "cases"
+FORMS = ROOT / "tests" / "data" / "forms"
+
+CENTRAL_FUNDS = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+PROVINCIAL_FUNDS = ["年初预算", "调整后预算数", "预算执行数", "分值", "执行率", "得分", "原因"]
+CENTRAL_INDICATORS = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
+PROVINCIAL_INDICATORS = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "年度指标值",
+    "度量单位",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
+
+
+def case_data(name: str) -> dict[str, Any]:
+    """The records of a self-evaluation case, as written in its project.yaml."""
+    text = (CASES / name / "project.yaml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(text))
+
+
+@dataclass
+class Sheet:
+    """Rows of cell values (None = empty) and merged ranges, as a form prints them."""
+
+    name: str
+    rows: list[list[Any]] = field(default_factory=list)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (1-based)
+
+    def add(self, *values: Any) -> int:
+        self.rows.append(list(values))
+        return len(self.rows)
+
+    def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        self.merges.append((r1, c1, r2, c2))
+
+
+def _value(item: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if key in item:
+            return item[key]
+    return None
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str) and value.endswith("%"):
+        return value
+    return value
+
+
+def form_rows(
+    data: dict[str, Any],
+    provincial: bool = False,
+    *,
+    sheet: Sheet | None = None,
+    offset: int = 0,
+    headings: bool = False,
+    blank_rows: bool = False,
+    grade: bool = True,
+) -> Sheet:
+    """Lay one form out on ``sheet`` (appending), ``offset`` empty columns to its left.
+
+    ``headings`` prints the 一级 indicator once as a group heading row ``产出指标（50分）``;
+    ``blank_rows`` adds empty rows between the blocks, as forms pasted together have.
+    """
+    sheet = sheet or Sheet("自评表")
+    pad = [None] * offset
+    funds_cols = PROVINCIAL_FUNDS if provincial else CENTRAL_FUNDS
+    ind_cols = PROVINCIAL_INDICATORS if provincial else CENTRAL_INDICATORS
+    width = 1 + len(ind_cols)
+    project, form = data["project"], data.get("form", {})
+    c0 = offset + 1
+
+    def add(*values: Any) -> int:
+        return sheet.add(*pad, *values)
+
+    r = add("项目支出绩效自评表")
+    sheet.merge(r, c0, r, c0 + width - 1)
+    r = add(f"（{project['year']}年度）")
+    sheet.merge(r, c0, r, c0 + width - 1)
+    r = add("项目名称", project["name"])
+    sheet.merge(r, c0 + 1, r, c0 + width - 1)
+    r = add("主管部门", project["department"], None, None, "实施单位", project.get("implementing_unit"))
+    if blank_rows:
+        add()
+    first = add("项目资金（万元）", None, *funds_cols)
+    for row in data.get("form_funds", []):
+        label = row["row"]
+        label = "其中：本年财政拨款" if label == "本年财政拨款" else label
+        add(None, label, *[_number(row.get(col)) for col in funds_cols])
+    sheet.merge(first, c0, len(sheet.rows), c0)
+    if blank_rows:
+        add()
+    r = add("年度总体目标", "预期目标", None, None, None, "实际完成情况")
+    add(None, form.get("预期目标"), None, None, None, form.get("实际完成情况"))
+    sheet.merge(r, c0, r + 1, c0)
+    first = add("绩效指标", *ind_cols)
+    last_level1 = None
+    start_level1 = 0
+    for item in data.get("indicators", []):
+        level1 = item["一级指标"]
+        if headings and level1 != last_level1:
+            add(None, f"{level1}（{_weight_of(data, level1)}分）")
+        values = []
+        for col in ind_cols:
+            if col == "一级指标":
+                values.append(None if headings or level1 == last_level1 else level1)
+            else:
+                values.append(_value(item, col, *_ALIASES.get(col, ())))
+        r = add(None, *values)
+        if level1 != last_level1:
+            if start_level1 and not headings and r - 1 > start_level1:
+                sheet.merge(start_level1, c0 + 1, r - 1, c0 + 1)
+            start_level1 = r
+        last_level1 = level1
+    sheet.merge(first, c0, len(sheet.rows), c0)
+    weight_at = ind_cols.index("分值") + 1
+    total: list[Any] = ["总分"] + [None] * len(ind_cols)
+    total[weight_at] = 100
+    total[weight_at + 1] = form.get("自评得分")
+    add(*total)
+    if grade and form.get("评价等级"):
+        add("评价等级", form.get("评价等级"))
+    if form.get("自评结论"):
+        add("自评结论", form.get("自评结论"))
+    return sheet
+
+
+_ALIASES = {
+    "年度指标值": ("指标值",),
+    "偏差原因分析及改进措施": ("偏差原因", "deviation_reason"),
+}
+
+
+def _weight_of(data: dict[str, Any], level1: str) -> str:
+    total = sum(float(i.get("分值") or 0) for i in data["indicators"] if i["一级指标"] == level1)
+    return f"{total:g}"
+
+
+def write_xlsx(path: Path, sheets: list[Sheet], *, percent_cells: bool = False) -> Path:
+    """Write sheets with openpyxl, merges and wrapped text as a form has them.
+
+    ``percent_cells`` stores ``98.8%`` as the number 0.988 shown with format 0.00%, as a
+    form filled in Excel does.
+    """
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        ws = book.create_sheet(spec.name)
+        for r, values in enumerate(spec.rows, start=1):
+            for c, value in enumerate(values, start=1):
+                if value is None:
+                    continue
+                cell = ws.cell(r, c)
+                if percent_cells and isinstance(value, str) and value.endswith("%"):
+                    cell.value = float(value[:-1]) / 100
+                    cell.number_format = "0.00%"
+                else:
+                    cell.value = value
+                cell.alignment = Alignment(wrap_text=True)
+        for r1, c1, r2, c2 in spec.merges:
+            if (r1, c1) != (r2, c2):
+                ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def write_wps_style(path: Path, data: dict[str, Any]) -> Path:
+    """A form as WPS users hand it over: spaced and colon-ended labels, numbers typed as
+    text with thousands separators, a default sheet name, and the table shifted right."""
+    sheet = form_rows(data, sheet=Sheet("Sheet1"), offset=1, blank_rows=True)
+    for row in sheet.rows:
+        for c, value in enumerate(row):
+            if value == "项目名称":
+                row[c] = "项 目 名 称："
+            elif value == "主管部门":
+                row[c] = "主管部门："
+            elif isinstance(value, float | int) and not isinstance(value, bool) and value >= 1000:
+                row[c] = f"{value:,.2f}"
+    return write_xlsx(path, [sheet])
+
+
+def write_docx(path: Path, data: dict[str, Any], provincial: bool = False) -> Path:
+    """The form as a Word table, its title as a paragraph above, merged cells as Word has them."""
+    sheet = form_rows(data, provincial, sheet=Sheet("表1"))
+    title_rows = sheet.rows[:2]
+    rows = sheet.rows[2:]
+    document = docx.Document()
+    for row in title_rows:
+        document.add_paragraph(str(row[0]))
+    width = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=width)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if value is not None:
+                table.cell(r, c).text = str(value)
+    for r1, c1, r2, c2 in sheet.merges:
+        if r1 <= 2 or (r1, c1) == (r2, c2):
+            continue
+        table.cell(r1 - 3, c1 - 1).merge(table.cell(r2 - 3, c2 - 1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def soffice() -> str | None:
+    """LibreOffice's command, if installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert(source: Path, fmt: str, out_dir: Path) -> Path:
+    """Convert with LibreOffice headless (``xls``, ``ods``, ``xlsx``); returns the new file."""
+    command = soffice()
+    assert command, "LibreOffice is not installed"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            command,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{out_dir / '.lo-profile'}",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out_dir / f"{source.stem}.{fmt}"
+
+
+def write_formula_error(path: Path, data: dict[str, Any]) -> Path:
+    """A form whose 执行率 cell holds =E6/D6 over a zero budget: Excel shows #DIV/0!."""
+    sheet = form_rows(data)
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet(sheet.name)
+    error_at = None
+    for r, values in enumerate(sheet.rows):
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            if values[1:2] == ["年度资金总额"] and isinstance(value, str) and value.endswith("%"):
+                ws.write_formula(r, c, "=E6/0", None, "#DIV/0!")
+                error_at = (r, c)
+            else:
+                ws.write(r, c, value)
+    book.close()
+    assert error_at is not None
+    return path
+
+
+def write_encrypted(path: Path, data: dict[str, Any], password: str = "secret") -> Path:
+    """The form saved with a password to open, as Excel encrypts it (ECMA-376 agile)."""
+    import msoffcrypto
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = write_xlsx(path.with_suffix(".plain.xlsx"), [form_rows(data)])
+    with plain.open("rb") as source, path.open("wb") as target:
+        OOXMLFile(source).encrypt(password, target)
+    plain.unlink()
+    assert msoffcrypto is not None
+    return path
+
+
+def write_corrupt(path: Path, data: dict[str, Any]) -> Path:
+    """A form cut off halfway through the download: the zip's directory is gone."""
+    whole = write_xlsx(path.with_suffix(".whole.xlsx"), [form_rows(data)]).read_bytes()
+    whole_path = path.with_suffix(".whole.xlsx")
+    whole_path.unlink()
+    path.write_bytes(whole[: len(whole) // 2])
+    return path
+
+
+def write_huge_sheet(path: Path, data: dict[str, Any], megabytes: int = 50) -> Path:
+    """A form whose sheet unpacks to ``megabytes`` MB (a stray formatted range), zipped small."""
+    small = write_xlsx(path.with_suffix(".small.xlsx"), [form_rows(data)])
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(
+        path, "w", zipfile.ZIP_DEFLATED, compresslevel=1
+    ) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", b" " * (megabytes << 20) + b"</sheetData>")
+            target.writestr(info, content)
+    small.unlink()
+    return path
+
+
+def write_no_form(path: Path) -> Path:
+    """A workbook with a table that is not a self-evaluation form."""
+    return write_xlsx(path, [Sheet("Sheet1", [["序号", "姓名", "金额"], [1, "张三", 100]])])
