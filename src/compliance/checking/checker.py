@@ -28,7 +28,8 @@ from compliance.engine.aggregates import AggregateValue, compute
 from compliance.engine.compiler import COVERAGE_KIND, plain_match
 from compliance.engine.host import Engine
 from compliance.records.fields import to_fact
-from compliance.records.loading import ProjectRecords, discover, load_project
+from compliance.intake.records import read_forms
+from compliance.records.loading import ProjectRecords, discover, is_form_file, load_project
 from compliance.records.vocabulary import Severity
 from compliance.rules.pack import RulePack
 
@@ -197,6 +198,18 @@ class Checker:
             problem = InternalProblem.from_exception(exc, "checking", "", project.origin)
             return ProjectResult(project.origin, project, errors=[problem])
 
+    def check_source(self, path: Path) -> list[ProjectResult]:
+        """Check a case (one project) or a form file (one project per form in it)."""
+        if not is_form_file(path):
+            return [self.check_path(path)]
+        results = []
+        for form in read_forms(path):
+            if form.project is None:
+                results.append(ProjectResult(form.origin, problems=form.problems))
+            else:
+                results.append(self.check_project(form.project))
+        return results
+
     def run(self, paths: Iterable[Path]) -> CheckRun:
         """Check every project found under ``paths``."""
         results = []
@@ -210,5 +223,6 @@ class Checker:
             except InputError as exc:
                 results.append(ProjectResult(str(path), problems=exc.problems))
                 continue
-            results.extend(self.check_path(p) for p in projects)
+            for project in projects:
+                results.extend(self.check_source(project))
         return CheckRun(self.pack, results, dict(self.rule_errors))

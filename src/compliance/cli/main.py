@@ -19,6 +19,7 @@ from compliance.cli import (
     EXIT_INTERNAL,
     check,
     explain,
+    importing,
     report,
     rules,
     templates,
@@ -42,7 +43,7 @@ example:    compliance check cases/qingdao-egov-2020 --format json
             compliance explain TG01 cases/qingdao-egov-2020 --subject I03
 """
 
-COMMANDS = (check, rules, explain, report, templates)
+COMMANDS = (check, rules, explain, report, templates, importing)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from compliance.core.errors import InputError, InputProblem, Location, display_path
 from compliance.core.modelerrors import problems_from
 from compliance.core.yamlfile import PathKey, SourceDocument, read_yaml
+from compliance.intake import FORM_SUFFIXES
 from compliance.records.forms import FundsRow, SelfEvaluation
 from compliance.records.indicators import Indicator
 from compliance.records.project import ProjectInfo, Record, SpendingArea, SubProject
@@ -281,11 +282,18 @@ def _projects_under(path: Path) -> list[Path]:
             found.extend(_projects_under(child))
         elif child.is_file() and child.suffix in RECORD_SUFFIXES and child.name not in NOT_RECORDS:
             found.append(child)
+        elif child.is_file() and is_form_file(child):
+            found.append(child)
     return found
 
 
+def is_form_file(path: Path) -> bool:
+    """A spreadsheet or Word file that may hold self-evaluation forms (not an Office lock file)."""
+    return path.suffix.lower() in FORM_SUFFIXES and not path.name.startswith(("~$", ".~lock"))
+
+
 def discover(path: Path) -> list[Path]:
-    """Projects under ``path``: a file, a case folder, or a folder of cases.
+    """Projects under ``path``: a file, a case folder, or a folder of cases and form files.
 
     A file that is one part of a case folder is refused: checked alone it would
     lack its sibling sections and report them missing.
@@ -293,6 +301,8 @@ def discover(path: Path) -> list[Path]:
     shown = display_path(path)
     if not path.exists():
         raise InputError.single(shown, "no such file or folder")
+    if path.is_file() and is_form_file(path):
+        return [path]
     if path.is_file():
         parts = [
             p
@@ -308,5 +318,7 @@ def discover(path: Path) -> list[Path]:
         return [path]
     found = _projects_under(path)
     if not found:
-        raise InputError.single(shown, "no record files (.yaml, .yml, .json) found")
+        raise InputError.single(
+            shown, "no record files (.yaml, .yml, .json) or forms (.xlsx, .xls, .ods, .docx) found"
+        )
     return found

@@ -62,9 +62,16 @@ def _location(location: Location | None, kind: str, key: str, name: str) -> list
     logical = [{"name": name, "kind": kind, "fullyQualifiedName": f"{kind}:{key}"}]
     if location is None:
         return [{"logicalLocations": logical}]
-    region = {"startLine": max(location.line, 1)}
+    region: dict[str, Any] = {"startLine": max(location.line, 1)}
     if location.column:
         region["startColumn"] = location.column
+    if location.sheet:
+        # A workbook cell: its row and column are the line and column; the sheet!cell an
+        # evaluator types into Excel's name box is the snippet and a logical location.
+        region["snippet"] = {"text": location.in_workbook}
+        logical.append(
+            {"name": location.in_workbook, "kind": "element", "fullyQualifiedName": str(location)}
+        )
     return [
         {
             "physicalLocation": {"artifactLocation": _artifact(location), "region": region},

@@ -1,0 +1,73 @@
+"""Write a form as read into a YAML case folder, each value commented with its cell.
+
+Why: when a form is misread (a label the models do not know, a shifted table), the
+evaluator corrects the YAML and checks that instead, seeing beside each value the cell it
+came from. Values are written as quoted strings, exactly as the reader handed them to the
+models, so checking the YAML gives the findings of checking the workbook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from compliance.core.errors import Location
+from compliance.intake.records import FormSections
+
+_FIRST = {"form_funds": "row", "indicators": "code"}
+_UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.-]+")
+
+
+def _scalar(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _comment(where: Location | None) -> str:
+    return f"  # {where.in_workbook or where}" if where else ""
+
+
+def case_yaml(sections: FormSections, origin: str) -> str:
+    """The YAML text of one form's case folder (``project.yaml``)."""
+    lines = [
+        f"# 由 compliance import 从 {origin} 读出的项目支出绩效自评表。",
+        "# 每个值后的注释是它所在的单元格。读错的值可在此改正，然后检查本文件夹：",
+        "#   compliance check <本文件夹>",
+    ]
+    for section, value in sections.data.items():
+        if isinstance(value, dict):
+            lines.append(f"{section}:{_comment(sections.cells.get((section,)))}")
+            for name, text in value.items():
+                where = sections.cells.get((section, name))
+                lines.append(f"  {name}: {_scalar(text)}{_comment(where)}")
+            continue
+        lines.append(f"{section}:")
+        for index, row in enumerate(value):
+            first = _FIRST.get(section)
+            names = sorted(row, key=lambda n: n != first)
+            for position, name in enumerate(names):
+                where = sections.cells.get((section, index, name))
+                lead = "  - " if position == 0 else "    "
+                lines.append(f"{lead}{name}: {_scalar(row[name])}{_comment(where)}")
+    return "\n".join(lines) + "\n"
+
+
+def folder_name(origin: Location, many: bool) -> str:
+    """``central`` for a file's only form, ``three-forms-第二张-A21`` for one of several."""
+    stem = Path(origin.file).stem
+    name = f"{stem}-{origin.sheet}-{origin.cell}" if many and origin.sheet else stem
+    return _UNSAFE.sub("_", name).strip("_") or "form"
+
+
+def write_case(folder: Path, text: str) -> Path:
+    """Write ``project.yaml`` into ``folder``, replacing any earlier one atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "project.yaml"
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".project.", suffix=".yaml")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, target)
+    return target
