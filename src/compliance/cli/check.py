@@ -19,6 +19,8 @@ from compliance.cli.common import (
 )
 from compliance.core.errors import InputError
 from compliance.output import RENDERERS
+from compliance.output.report import build_report
+from compliance.output.summary_xlsx import render_summary_xlsx
 from compliance.records.vocabulary import Severity
 
 EPILOG = """\
@@ -41,9 +43,10 @@ def register(commands: Any) -> None:
     add_paths(check)
     check.add_argument(
         "--format",
-        choices=sorted(RENDERERS),
+        choices=[*sorted(RENDERERS), "xlsx"],
         default="text",
-        help="output format: text grouped like a report (default), json, markdown",
+        help="output format: text grouped like a report (default), json, markdown, "
+        "xlsx (the summary workbook 汇总表: needs -o FILE)",
     )
     add_pack_options(check)
     check.add_argument(
@@ -60,7 +63,7 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="write the output to FILE instead of standard output",
     )
-    check.set_defaults(func=run)
+    check.set_defaults(func=run, parser=check)
 
 
 def exit_code(run: CheckRun, fail_on: str) -> int:
@@ -77,15 +80,23 @@ def exit_code(run: CheckRun, fail_on: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Load the rules, check every path, write the output, return the exit code."""
+    if args.format == "xlsx" and args.output is None:
+        args.parser.error("--format xlsx writes a binary file: give -o FILE")
     pack = load_pack_or_report(args)
     if pack is None:
         return EXIT_BAD_INPUT
     with Checker(pack) as checker:
         result = checker.run(args.paths)
-    content = render_or_report(lambda: RENDERERS[args.format](result), args.format, args.debug)
-    if content is None:
-        return EXIT_INTERNAL
+
+    def render() -> str | bytes:
+        if args.format == "xlsx":
+            return render_summary_xlsx(build_report(result), args.output.parent)
+        return RENDERERS[args.format](result)
+
     try:
+        content = render_or_report(render, args.format, args.debug)
+        if content is None:
+            return EXIT_INTERNAL
         write_output(content, args.output)
     except InputError as exc:
         print(exc, file=sys.stderr)
