@@ -9,6 +9,7 @@ layouts follow published forms: the central form (财政部 项目支出绩效�
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -22,6 +23,7 @@ import xlsxwriter
 import yaml
 from openpyxl.styles import Alignment
 
+_PERCENT = re.compile(r"^\d+(\.\d+)?%$")
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "cases"
 FORMS = ROOT / "tests" / "data" / "forms"
@@ -191,7 +193,7 @@ def write_xlsx(path: Path, sheets: list[Sheet], *, percent_cells: bool = False) 
                 if value is None:
                     continue
                 cell = ws.cell(r, c)
-                if percent_cells and isinstance(value, str) and value.endswith("%"):
+                if percent_cells and isinstance(value, str) and _PERCENT.match(value):
                     cell.value = float(value[:-1]) / 100
                     cell.number_format = "0.00%"
                 else:
