@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from compliance.core.errors import InputProblem, Location
-from compliance.intake.grid import EXCEL_ERRORS, Grid
+from compliance.intake.grid import Grid
 from compliance.intake.labels import (
     BLOCK_LABELS,
     TITLE_MARK,
@@ -143,16 +143,6 @@ class _Reader:
             self._indicators(indicators_at)
         self._header()
         self._year()
-        for name, cell in self.form.cells():
-            if cell.text in EXCEL_ERRORS:
-                self.form.problems.append(
-                    InputProblem(
-                        cell.where,
-                        name,
-                        f"formula error {cell.text}: the cell shows no value; "
-                        "correct the formula or type the value",
-                    )
-                )
         return self.form
 
     def _title(self) -> None:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compliance.core.errors import InputError, InputProblem, Location, display_path
+from compliance.core.errors import InputError, InputProblem, Location, display_path, dotted
 from compliance.core.yamlfile import PathKey
 from compliance.intake import SPREADSHEET_SUFFIXES, WORD_SUFFIXES
 from compliance.intake.form import Cell, FormRead, find_forms
-from compliance.intake.grid import Grid
+from compliance.intake.grid import EXCEL_ERRORS, Grid
 from compliance.intake.spreadsheet import read_spreadsheet
 from compliance.intake.worddoc import read_word
 from compliance.records.forms import FormLayout, FundsRowKind
@@ -90,7 +90,22 @@ def sections_of(form: FormRead) -> FormSections:
                 out.put((section, index, "code"), Cell(f"I{index + 1}", row.where))
             for name, cell in row.values.items():
                 out.put((section, index, name), cell)
+    for path, where in out.cells.items():
+        value = _value_at(out.data, path)
+        if isinstance(value, str) and value in EXCEL_ERRORS:
+            message = (
+                f"formula error {value}: the cell shows no value; "
+                "correct the formula or type the value"
+            )
+            out.problems.append(InputProblem(where, dotted(path), message))
     return out
+
+
+def _value_at(data: dict[str, Any], path: PathKey) -> Any:
+    target: Any = data
+    for part in path:
+        target = target[part]
+    return target
 
 
 @dataclass
@@ -118,9 +133,16 @@ def read_forms(path: Path) -> list[FormSource]:
     source carrying the located problem."""
     shown = display_path(path)
     try:
-        grids = read_grids(path, shown)
+        return _read_forms(path, shown)
     except InputError as exc:
         return [FormSource(shown, None, problems=exc.problems)]
+    except Exception as exc:  # a reader bug must cost this file only, never the run
+        problem = InputProblem(Location(shown), "", f"could not be read (internal error: {exc!r})")
+        return [FormSource(shown, None, problems=[problem])]
+
+
+def _read_forms(path: Path, shown: str) -> list[FormSource]:
+    grids = read_grids(path, shown)
     forms = [form for grid in grids for form in find_forms(grid)]
     if not forms:
         message = (

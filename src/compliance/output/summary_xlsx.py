@@ -95,8 +95,7 @@ def _summary_row(number: int, item: ProjectReport) -> list[Any]:
         blanks: list[Any] = [None] * 11
         return [number, None, result.origin, *blanks[1:], *counts.values(), undecided,
                 problems, sentence, result.origin]
-    base = info.execution_base
-    rate = info.spent / base if base else None
+    rate = info.execution_rate  # percent, rounded once by core.numbers; the cell shows 0.00%
     claimed = form.claimed_score if form else None
     total = card.total if card else None
     return [
@@ -106,7 +105,7 @@ def _summary_row(number: int, item: ProjectReport) -> list[Any]:
         info.year,
         info.budget,
         info.spent,
-        rate,
+        None if rate is None else rate / 100,
         claimed,
         form.claimed_grade.label if form and form.claimed_grade else None,
         total,

@@ -1,0 +1,74 @@
+"""Broken form files: each a located error and exit 2, the good file beside them still checked.
+Findings from forms name their sheet and cell in every output format."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from compliance.intake.spreadsheet import MAX_FORM_FILE_BYTES
+from tests.conftest import CliRun
+from tests.forms.conftest import FormFiles
+
+BROKEN = {
+    "password.xlsx": "is password-protected",
+    "no-form.xlsx": "no self-evaluation form found",
+    "corrupt.xlsx": "is not a readable workbook",
+    "huge.xlsx": f"above the {MAX_FORM_FILE_BYTES // 1048576} MB limit",
+}
+
+
+def test_each_broken_file_is_a_located_error_and_the_good_one_is_checked(
+    forms: FormFiles, cli: CliRun
+) -> None:
+    started = time.perf_counter()
+    code, out, err = cli("check", str(forms.broken), "--format", "json")
+    assert time.perf_counter() - started < 30  # the 50 MB sheet is refused, not parsed
+    assert code == 2
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    for name, message in BROKEN.items():
+        [line] = [x for x in lines if f"broken/{name}: error:" in x]
+        assert message in line
+    [div0] = [x for x in lines if "div0.xlsx" in x]
+    assert "div0.xlsx:自评表!G6: error: form_funds[0].rate: formula error #DIV/0!" in div0
+    data = json.loads(out)
+    checked = [p for p in data["projects"] if p["project"]]
+    assert [p["origin"].rsplit("/", 1)[-1] for p in checked] == ["good.xlsx:自评表!A1"]
+    assert checked[0]["summary"]["findings"] == 6
+    [error] = next(p for p in data["projects"] if "div0" in p["origin"])["errors"]
+    assert error["location"]["sheet"] == "自评表" and error["location"]["cell"] == "G6"
+
+
+def test_json_markdown_html_and_sarif_name_the_sheet_and_cell(
+    forms: FormFiles, cli: CliRun, tmp_path: Path
+) -> None:
+    code, out, _ = cli("check", str(forms.central), "--format", "json")
+    assert code == 1
+    finding = next(f for f in json.loads(out)["projects"][0]["findings"] if f["rule"] == "FM04")
+    assert finding["location"] == {
+        "file": "tests/data/forms/good/central.xlsx",
+        "line": 16,
+        "column": 4,
+        "sheet": "自评表",
+        "cell": "D16",
+    }
+    code, out, _ = cli("check", str(forms.central))
+    assert "位置：tests/data/forms/good/central.xlsx:自评表!D16" in out
+    code, out, _ = cli("check", str(forms.central), "--format", "markdown")
+    assert "`tests/data/forms/good/central.xlsx:自评表!D16`" in out
+    html = tmp_path / "r.html"
+    assert cli("report", str(forms.central), "-o", str(html))[0] == 0
+    assert "central.xlsx:自评表!D16</a>" in html.read_text(encoding="utf-8")
+    code, out, _ = cli("report", str(forms.central), "--format", "sarif")
+    results = json.loads(out)["runs"][0]["results"]
+    fm04 = next(r for r in results if r["ruleId"] == "FM04")
+    region = fm04["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 16, "startColumn": 4, "snippet": {"text": "自评表!D16"}}
+
+
+def test_yaml_locations_are_unchanged(cli: CliRun) -> None:
+    code, out, _ = cli("check", "cases/selfeval-2023-school-meals", "--format", "json")
+    finding = json.loads(out)["projects"][0]["findings"][0]
+    assert set(finding["location"]) == {"file", "line", "column"}

@@ -1,0 +1,70 @@
+"""The summary workbook: two sheets, drop-down, frozen header, filters, formats; LibreOffice
+re-opens it with the same rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import python_calamine
+
+from compliance.output.summary_xlsx import FINDINGS_SHEET, RECTIFICATION, SUMMARY_SHEET
+from tests.conftest import CliRun
+from tests.forms import builder
+from tests.forms.conftest import FormFiles, need_soffice
+
+
+def _rows(path: Path, sheet: str) -> list[list[object]]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return book.get_sheet_by_name(sheet).to_python()
+
+
+def test_summary_workbook_has_a_row_per_project_and_per_finding(
+    forms: FormFiles, cli: CliRun, tmp_path: Path
+) -> None:
+    out = tmp_path / "汇总表.xlsx"
+    code, _, err = cli(
+        "check", str(forms.central), str(forms.provincial), "--format", "xlsx", "-o", str(out)
+    )
+    assert code == 1, err
+    summary = _rows(out, SUMMARY_SHEET)
+    head = summary[0]
+    assert len(summary) == 3
+    central = dict(zip(head, summary[1], strict=True))
+    assert central["项目"] == "农村义务教育学生营养改善计划"
+    assert central["预算数（万元）"] == 1200 and central["支出数（万元）"] == 1186
+    assert central["执行率"] == 0.9883  # 98.83 %, rounded once as everywhere else
+    assert central["自评得分"] == 88 and central["自评等级"] == "优"
+    assert central["问题·高"] + central["问题·中"] == 6
+    assert central["未能核查"] == 0
+    assert str(central["主要问题"]).startswith("指标得分超过分值")
+    findings = _rows(out, FINDINGS_SHEET)
+    assert len(findings) == 1 + 6 + 12
+    row = dict(zip(findings[0], findings[1], strict=True))
+    assert row["规则"] == "FM04" and row["位置"].endswith("central.xlsx:自评表!D16")
+    assert row["整改状态"] == ""
+
+    book = openpyxl.load_workbook(out)
+    sheet = book[FINDINGS_SHEET]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    [status, deadline] = sheet.data_validations.dataValidation
+    assert status.type == "list" and status.formula1 == '"' + ",".join(RECTIFICATION) + '"'
+    assert deadline.type == "date"
+    link = sheet.cell(2, 8).hyperlink
+    assert link is not None and link.location == "'自评表'!D16"
+    target = link.target.replace("\\", "/")  # XlsxWriter writes Excel's backslashes
+    assert (out.parent / target).resolve() == forms.central.resolve()
+    assert book[SUMMARY_SHEET].cell(2, 5).number_format == "#,##0.00"
+    assert book[SUMMARY_SHEET].cell(2, 7).number_format == "0.00%"
+
+
+def test_libreoffice_reopens_the_summary_with_the_same_rows(
+    forms: FormFiles, cli: CliRun, tmp_path: Path
+) -> None:
+    need_soffice()
+    out = tmp_path / "汇总表.xlsx"
+    cli("report", str(forms.root / "good"), "--format", "xlsx", "-o", str(out))
+    again = builder.convert(out, "ods", tmp_path / "lo")
+    for sheet in (SUMMARY_SHEET, FINDINGS_SHEET):
+        assert _rows(again, sheet) == _rows(out, sheet)
+    assert len(_rows(out, SUMMARY_SHEET)) == 1 + 5  # central, provincial, wps, shifted, word
