@@ -33,19 +33,22 @@ browser:
 	  else echo "chromium or fonts-noto-cjk missing: the browser test skips (CI installs them)"; fi; \
 	fi
 
-## LibreOffice Writer (headless) and poppler, for rendering the Word report to PDF and PNG in its
-## test (apt-get, as root); the Word charts' CJK font comes with `browser` (fonts-noto-cjk).
+## LibreOffice Writer and Calc (headless) and poppler: rendering the Word report to PDF and PNG
+## in its test, and the form tests (.xls/.ods conversions, re-opening the summary workbook)
+## (apt-get, as root); the Word charts' CJK font comes with `browser` (fonts-noto-cjk).
 office:
-	@writer=no; \
+	@writer=no; calc=no; \
 	dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 && writer=yes; \
 	dpkg -s libreoffice-writer >/dev/null 2>&1 && writer=yes; \
-	if [ $$writer = no ] || ! command -v pdftoppm >/dev/null 2>&1; then \
+	dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 && calc=yes; \
+	dpkg -s libreoffice-calc >/dev/null 2>&1 && calc=yes; \
+	if [ $$writer = no ] || [ $$calc = no ] || ! command -v pdftoppm >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    package=libreoffice-writer-nogui; \
-	    dpkg -s libreoffice-core >/dev/null 2>&1 && package=libreoffice-writer; \
+	    suffix=-nogui; \
+	    dpkg -s libreoffice-core >/dev/null 2>&1 && suffix=; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      $$package poppler-utils >/dev/null; \
-	  else echo "libreoffice-writer or poppler-utils missing: the Word rendering test skips (CI installs them)"; fi; \
+	      libreoffice-writer$$suffix libreoffice-calc$$suffix poppler-utils >/dev/null; \
+	  else echo "LibreOffice Writer/Calc or poppler-utils missing: the Word rendering and form tests skip (CI installs them)"; fi; \
 	fi
 
 ## Check the seed case (Qingdao 2020 e-government funds) and print the findings.

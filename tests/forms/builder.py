@@ -66,7 +66,9 @@ class Sheet:
 
     name: str
     rows: list[list[Any]] = field(default_factory=list)
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (1-based)
+    merges: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # r1, c1, r2, c2 (1-based)
 
     def add(self, *values: Any) -> int:
         self.rows.append(list(values))
@@ -121,7 +123,9 @@ def form_rows(
     sheet.merge(r, c0, r, c0 + width - 1)
     r = add("项目名称", project["name"])
     sheet.merge(r, c0 + 1, r, c0 + width - 1)
-    r = add("主管部门", project["department"], None, None, "实施单位", project.get("implementing_unit"))
+    r = add(
+        "主管部门", project["department"], None, None, "实施单位", project.get("implementing_unit")
+    )
     if blank_rows:
         add()
     first = add("项目资金（万元）", None, *funds_cols)
@@ -319,13 +323,16 @@ def write_corrupt(path: Path, data: dict[str, Any]) -> Path:
 def write_huge_sheet(path: Path, data: dict[str, Any], megabytes: int = 50) -> Path:
     """A form whose sheet unpacks to ``megabytes`` MB (a stray formatted range), zipped small."""
     small = write_xlsx(path.with_suffix(".small.xlsx"), [form_rows(data)])
-    with zipfile.ZipFile(small) as source, zipfile.ZipFile(
-        path, "w", zipfile.ZIP_DEFLATED, compresslevel=1
-    ) as target:
+    with (
+        zipfile.ZipFile(small) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b"</sheetData>", b" " * (megabytes << 20) + b"</sheetData>")
+                content = content.replace(
+                    b"</sheetData>", b" " * (megabytes << 20) + b"</sheetData>"
+                )
             target.writestr(info, content)
     small.unlink()
     return path

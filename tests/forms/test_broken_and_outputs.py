@@ -69,6 +69,6 @@ def test_json_markdown_html_and_sarif_name_the_sheet_and_cell(
 
 
 def test_yaml_locations_are_unchanged(cli: CliRun) -> None:
-    code, out, _ = cli("check", "cases/selfeval-2023-school-meals", "--format", "json")
+    _code, out, _ = cli("check", "cases/selfeval-2023-school-meals", "--format", "json")
     finding = json.loads(out)["projects"][0]["findings"][0]
     assert set(finding["location"]) == {"file", "line", "column"}

@@ -24,7 +24,7 @@ def test_checking_the_import_gives_the_findings_of_checking_the_workbook(
     forms: FormFiles, pack: RulePack, cli: CliRun, tmp_path: Path, name: str
 ) -> None:
     source = getattr(forms, name)
-    code, out, err = cli("import", str(source), "-o", str(tmp_path))
+    code, _out, err = cli("import", str(source), "-o", str(tmp_path))
     assert code == 0, err
     folders = sorted(p.parent for p in tmp_path.glob("*/project.yaml"))
     direct = [r for r in Checker(pack).run([source]).results]
@@ -53,7 +53,7 @@ def test_import_comments_every_value_with_its_cell(
 def test_import_of_a_broken_file_is_a_located_error(
     forms: FormFiles, cli: CliRun, tmp_path: Path
 ) -> None:
-    code, out, err = cli("import", str(forms.broken), "-o", str(tmp_path))
+    code, _out, err = cli("import", str(forms.broken), "-o", str(tmp_path))
     assert code == 2
     assert "password.xlsx: error: is password-protected" in err
     assert (tmp_path / "good" / "project.yaml").is_file()

@@ -37,7 +37,9 @@ def check(pack: RulePack, path: Path) -> list[ProjectResult]:
 
 
 @pytest.mark.parametrize("name", ["central", "wps", "shifted", "percent"])
-def test_central_layouts_give_the_case_findings(forms: FormFiles, pack: RulePack, name: str) -> None:
+def test_central_layouts_give_the_case_findings(
+    forms: FormFiles, pack: RulePack, name: str
+) -> None:
     assert found(only(check(pack, getattr(forms, name)))) == CENTRAL_EXPECTED
 
 

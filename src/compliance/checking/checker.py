@@ -27,8 +27,8 @@ from compliance.core.numbers import NumberOutOfRange
 from compliance.engine.aggregates import AggregateValue, compute
 from compliance.engine.compiler import COVERAGE_KIND, plain_match
 from compliance.engine.host import Engine
-from compliance.records.fields import to_fact
 from compliance.intake.records import read_forms
+from compliance.records.fields import to_fact
 from compliance.records.loading import ProjectRecords, discover, is_form_file, load_project
 from compliance.records.vocabulary import Severity
 from compliance.rules.pack import RulePack

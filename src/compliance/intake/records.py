@@ -129,8 +129,10 @@ def read_grids(path: Path, shown: str) -> list[Grid]:
 
 
 def read_forms(path: Path) -> list[FormSource]:
-    """Every form in a file, each loaded on its own; a file that cannot be read gives one
-    source carrying the located problem."""
+    """Every form in a file, each loaded on its own.
+
+    A file that cannot be read gives one source carrying the located problem.
+    """
     shown = display_path(path)
     try:
         return _read_forms(path, shown)

@@ -43,13 +43,11 @@ def _check_file(path: Path, shown: str) -> None:
         )
     with path.open("rb") as handle:
         head = handle.read(8)
-        if head == _OLE_MAGIC and path.suffix.lower() != ".xls":
-            if _ENCRYPTED in head + handle.read(MAX_FORM_FILE_BYTES):
-                raise _refuse(
-                    path,
-                    shown,
-                    "is password-protected (encrypted); save an unprotected copy to check it",
-                )
+        ole = head == _OLE_MAGIC and path.suffix.lower() != ".xls"
+        if ole and _ENCRYPTED in head + handle.read(MAX_FORM_FILE_BYTES):
+            raise _refuse(
+                path, shown, "is password-protected (encrypted); save an unprotected copy"
+            )
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():

@@ -68,9 +68,7 @@ def _styles(archive: zipfile.ZipFile) -> list[Shown | None]:
     xfs = root.find(f"{_MAIN}cellXfs")
     if xfs is None:
         return []
-    return [
-        _shown(codes.get(int(xf.get("numFmtId", "0")), "")) for xf in xfs.iter(f"{_MAIN}xf")
-    ]
+    return [_shown(codes.get(int(xf.get("numFmtId", "0")), "")) for xf in xfs.iter(f"{_MAIN}xf")]
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -93,8 +93,17 @@ def _summary_row(number: int, item: ProjectReport) -> list[Any]:
         first = result.problems[0] if result.problems else None
         sentence = f"记录有误，未能检查：{first.message if first else '见错误输出'}"
         blanks: list[Any] = [None] * 11
-        return [number, None, result.origin, *blanks[1:], *counts.values(), undecided,
-                problems, sentence, result.origin]
+        return [
+            number,
+            None,
+            result.origin,
+            *blanks[1:],
+            *counts.values(),
+            undecided,
+            problems,
+            sentence,
+            result.origin,
+        ]
     rate = info.execution_rate  # percent, rounded once by core.numbers; the cell shows 0.00%
     claimed = form.claimed_score if form else None
     total = card.total if card else None
@@ -189,8 +198,19 @@ def render_summary_xlsx(report: Report, base: Path) -> bytes:
             evidence = "；".join(f"{e.label}：{e.value}" for e in f.evidence)
             where = str(f.location) if f.location else ""
             rows.append(
-                [len(rows) + 1, name, f.rule, f.category, f.severity.label, f.message,
-                 evidence, where, f.recommendation, None, None]
+                [
+                    len(rows) + 1,
+                    name,
+                    f.rule,
+                    f.category,
+                    f.severity.label,
+                    f.message,
+                    evidence,
+                    where,
+                    f.recommendation,
+                    None,
+                    None,
+                ]
             )
             links.append((len(rows), _link(f.location, base), where))
     writer.sheet(findings, FINDING_COLUMNS, rows)

@@ -280,9 +280,9 @@ def _projects_under(path: Path) -> list[Path]:
     for child in sorted(path.iterdir()):
         if child.is_dir():
             found.extend(_projects_under(child))
-        elif child.is_file() and child.suffix in RECORD_SUFFIXES and child.name not in NOT_RECORDS:
-            found.append(child)
-        elif child.is_file() and is_form_file(child):
+        elif (
+            child.is_file() and child.suffix in RECORD_SUFFIXES and child.name not in NOT_RECORDS
+        ) or (child.is_file() and is_form_file(child)):
             found.append(child)
     return found
 
