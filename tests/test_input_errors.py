@@ -108,7 +108,9 @@ def test_a_weight_beyond_the_engine_range_does_not_crash(cli: CliRun, tmp_path: 
 def test_an_empty_folder_is_bad_input(cli: CliRun, tmp_path: Path) -> None:
     code, _, err = cli("check", str(tmp_path))
     assert code == 2
-    assert err.strip() == f"{tmp_path}: error: no record files (.yaml, .yml, .json) found"
+    assert err.strip() == (
+        f"{tmp_path}: error: no record files (.yaml, .yml, .json) or forms (.xlsx, .xls, .ods, .docx) found"
+    )
 
 
 def test_one_file_of_a_case_folder_is_refused(cli: CliRun) -> None:

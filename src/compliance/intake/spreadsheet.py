@@ -32,7 +32,8 @@ def _refuse(path: Path, shown: str, message: str) -> InputError:
     return InputError.at(Location(shown), message)
 
 
-def _check_file(path: Path, shown: str) -> None:
+def _check_file(path: Path, shown: str) -> dict[str, SheetCells]:
+    """Refuse files too big or encrypted; return what calamine misses of an .xlsx's cells."""
     size = path.stat().st_size
     if size > MAX_FORM_FILE_BYTES:
         raise _refuse(
@@ -48,17 +49,21 @@ def _check_file(path: Path, shown: str) -> None:
             raise _refuse(
                 path, shown, "is password-protected (encrypted); save an unprotected copy"
             )
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if info.file_size > MAX_FORM_FILE_BYTES:
-                    raise _refuse(
-                        path,
-                        shown,
-                        f"{info.filename} unpacks to {info.file_size / 1048576:.1f} MB, above "
-                        f"the {MAX_FORM_FILE_BYTES // 1048576} MB limit for a form "
-                        "(MAX_FORM_FILE_BYTES)",
-                    )
+    if not zipfile.is_zipfile(path):
+        return {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.file_size > MAX_FORM_FILE_BYTES:
+                raise _refuse(
+                    path,
+                    shown,
+                    f"{info.filename} unpacks to {info.file_size / 1048576:.1f} MB, above "
+                    f"the {MAX_FORM_FILE_BYTES // 1048576} MB limit for a form "
+                    "(MAX_FORM_FILE_BYTES)",
+                )
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return read_sheet_cells(archive)
+    return {}
 
 
 def _shown_text(value: Any, shown: Shown | None) -> str:
@@ -96,13 +101,11 @@ def _grid(
 
 def read_spreadsheet(path: Path, shown: str) -> list[Grid]:
     """Every visible, non-empty sheet of the file as a grid; bad files raise a located error."""
-    _check_file(path, shown)
-    extras: dict[str, SheetCells] = {}
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm") and zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                extras = read_sheet_cells(archive)
+        extras = _check_file(path, shown)
         book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except InputError:
+        raise
     except python_calamine.PasswordError:
         raise _refuse(
             path, shown, "is password-protected; save an unprotected copy to check it"
