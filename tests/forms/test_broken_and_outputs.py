@@ -7,9 +7,14 @@ import json
 import time
 from pathlib import Path
 
+from jsonschema import Draft4Validator
+
 from compliance.intake.spreadsheet import MAX_FORM_FILE_BYTES
 from tests.conftest import CliRun
 from tests.forms.conftest import FormFiles
+from tests.report.test_sarif import _errors, validator
+
+__all__ = ["validator"]  # the SARIF schema fixture, shared with the report tests
 
 BROKEN = {
     "password.xlsx": "is password-protected",
@@ -72,3 +77,9 @@ def test_yaml_locations_are_unchanged(cli: CliRun) -> None:
     _code, out, _ = cli("check", "cases/selfeval-2023-school-meals", "--format", "json")
     finding = json.loads(out)["projects"][0]["findings"][0]
     assert set(finding["location"]) == {"file", "line", "column"}
+
+
+def test_sarif_of_forms_is_valid(forms: FormFiles, cli: CliRun, validator: Draft4Validator) -> None:
+    code, out, err = cli("report", str(forms.root / "good"), "--format", "sarif")
+    assert code == 0, err
+    assert _errors(validator, json.loads(out)) == []

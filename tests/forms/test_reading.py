@@ -11,6 +11,7 @@ from compliance.checking.checker import Checker, ProjectResult
 from compliance.intake.records import read_forms
 from compliance.rules.pack import RulePack
 from tests.conftest import CASES
+from tests.forms import builder
 from tests.forms.builder import case_data
 from tests.forms.conftest import CENTRAL, PROVINCIAL, FormFiles
 from tests.test_cases import expected_findings
@@ -113,3 +114,25 @@ def test_libreoffice_saved_forms_give_the_same_findings(
 ) -> None:
     expected = CENTRAL_EXPECTED if name.startswith("central") else PROVINCIAL_EXPECTED
     assert found(only(check(pack, converted[name]))) == expected
+
+
+def test_a_reason_mentioning_the_form_does_not_start_a_new_form(
+    pack: RulePack, tmp_path: Path
+) -> None:
+    data = case_data(CENTRAL)
+    data["indicators"][4]["偏差原因"] = "详见自评表附注"
+    path = builder.write_xlsx(tmp_path / "note.xlsx", [builder.form_rows(data)])
+    result = only(check(pack, path))
+    assert result.project is not None
+    assert [r.key for r in result.project.of_kind("indicator")] == [f"I{n}" for n in range(1, 7)]
+    assert ("FM07", "indicator:I5") not in found(result)  # the reason is given now
+
+
+def test_a_form_without_a_title_starts_at_its_project_name(pack: RulePack, tmp_path: Path) -> None:
+    sheet = builder.form_rows(case_data(CENTRAL))
+    sheet.rows[0] = []  # no title; the year stays in its own row
+    sheet.merges = [m for m in sheet.merges if m[0] != 1]
+    path = builder.write_xlsx(tmp_path / "untitled.xlsx", [sheet])
+    result = only(check(pack, path))
+    assert result.origin.endswith("untitled.xlsx:自评表!A3")
+    assert found(result) == CENTRAL_EXPECTED

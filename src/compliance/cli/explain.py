@@ -11,7 +11,8 @@ from compliance.checking.explain import Explainer, SubjectExplanation
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
 from compliance.cli.common import add_pack_options, find_rule, load_pack_or_report
 from compliance.core.errors import InputError, display_path
-from compliance.records.loading import discover, load_project
+from compliance.intake.records import read_forms
+from compliance.records.loading import ProjectRecords, discover, is_form_file, load_project
 from compliance.rules.wording import kind_label
 
 
@@ -49,6 +50,23 @@ def _print(item: SubjectExplanation) -> None:
     print()
 
 
+def _load_one(path: Path) -> ProjectRecords:
+    """One project: a case, or a form file holding exactly one form."""
+    if not is_form_file(path):
+        return load_project(path)
+    forms = read_forms(path)
+    if len(forms) > 1:
+        raise InputError.single(
+            display_path(path),
+            f"explain takes one project; this file holds {len(forms)} forms: "
+            + ", ".join(f.origin for f in forms),
+        )
+    [form] = forms
+    if form.project is None:
+        raise InputError(form.problems)
+    return form.project
+
+
 def run(args: argparse.Namespace) -> int:
     """Explain one rule on one project."""
     pack = load_pack_or_report(args)
@@ -65,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
                 f"explain takes one project; this folder holds {len(found)}: "
                 + ", ".join(display_path(p) for p in found),
             )
-        project = load_project(found[0])
+        project = _load_one(found[0])
     except InputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -80,8 +80,14 @@ def _is_title(text: str) -> bool:
     return TITLE_MARK in text and len(text) <= 60
 
 
+def _is_title_row(row: list[str]) -> bool:
+    """A title stands alone on its row (or beside a unit/date note), not inside a table."""
+    filled = [t for t in row if t]
+    return len(filled) <= 2 and any(_is_title(t) for t in filled)
+
+
 def _anchors(grid: Grid) -> list[int]:
-    titles = [r for r, row in enumerate(grid.rows) if any(_is_title(t) for t in row)]
+    titles = [r for r, row in enumerate(grid.rows) if _is_title_row(row)]
     if titles:
         return titles
     return [r for r, row in enumerate(grid.rows) if any(normalize(t) == "项目名称" for t in row)]
@@ -150,6 +156,8 @@ class _Reader:
             if _is_title(text):
                 self.form.title = Cell(text, where)
                 self.form.origin = where
+        if not _is_title_row(self.grid.rows[self.start]):
+            return
         for col, text in enumerate(self.grid.rows[self.start]):
             if _is_title(text):
                 self.form.title = self.cell(self.start, col)
@@ -159,7 +167,9 @@ class _Reader:
 
     def _year(self) -> None:
         places = [(t, w) for t, w in self.grid.preamble]
-        for row in range(self.start, min(self.start + 3, self.end)):
+        # without a title the form starts at 项目名称: its （2023年度） line may stand just above
+        first = self.start if self.form.title else max(0, self.start - 2)
+        for row in range(first, min(self.start + 3, self.end)):
             places.extend(
                 (text, self.grid.locate(row, col))
                 for col, text in enumerate(self.grid.rows[row])
