@@ -79,11 +79,11 @@ def forms() -> FormFiles:
 
 @pytest.fixture(scope="session")
 def converted(forms: FormFiles) -> dict[str, Path]:
-    """The central and provincial forms as LibreOffice saves them: .xls and .ods."""
+    """The forms as LibreOffice saves them (.xls, .ods): both layouts, percent cells, #DIV/0!."""
     need_soffice()
     out = FORMS / "converted"
     found = {}
     for fmt in ("xls", "ods"):
-        for source in (forms.central, forms.provincial):
+        for source in (forms.central, forms.provincial, forms.percent, forms.broken / "div0.xlsx"):
             found[f"{source.stem}.{fmt}"] = builder.convert(source, fmt, out)
     return found

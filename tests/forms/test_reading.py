@@ -108,12 +108,40 @@ def test_blank_cell_inside_the_table_is_written_blank_and_missing_column_is_unkn
     assert "funds_arrived" not in form.sections.data["project"]
 
 
-@pytest.mark.parametrize("name", ["central.xls", "central.ods", "provincial.xls", "provincial.ods"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "central.xls",
+        "central.ods",
+        "provincial.xls",
+        "provincial.ods",
+        "percent.xls",
+        "percent.ods",
+    ],
+)
 def test_libreoffice_saved_forms_give_the_same_findings(
     converted: dict[str, Path], pack: RulePack, name: str
 ) -> None:
-    expected = CENTRAL_EXPECTED if name.startswith("central") else PROVINCIAL_EXPECTED
+    expected = PROVINCIAL_EXPECTED if name.startswith("provincial") else CENTRAL_EXPECTED
     assert found(only(check(pack, converted[name]))) == expected
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_xls_and_ods_numbers_are_read_as_shown(converted: dict[str, Path], fmt: str) -> None:
+    [form] = read_forms(converted[f"percent.{fmt}"])
+    assert form.sections is not None
+    assert form.sections.data["form_funds"][0]["rate"] == "98.80%"
+    assert form.sections.data["indicators"][5]["actual"] == "95.00%"
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_xls_and_ods_formula_errors_are_located(converted: dict[str, Path], fmt: str) -> None:
+    [form] = read_forms(converted[f"div0.{fmt}"])
+    [problem] = form.problems
+    assert str(problem).endswith(
+        f"div0.{fmt}:自评表!G6: error: form_funds[0].rate: formula error #DIV/0!: "
+        "the cell shows no value; correct the formula or type the value"
+    )
 
 
 def test_a_reason_mentioning_the_form_does_not_start_a_new_form(

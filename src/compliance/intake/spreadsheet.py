@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine
+import xlrd
 
 from compliance.core.errors import InputError, Location
 from compliance.intake.grid import Grid, cell_text, number_text
+from compliance.intake.odscells import read_ods_cells
+from compliance.intake.xlscells import read_xls_cells
 from compliance.intake.xlsxcells import SheetCells, Shown, read_sheet_cells
 
 MAX_FORM_FILE_BYTES = 20 * 1024 * 1024
@@ -50,6 +53,8 @@ def _check_file(path: Path, shown: str) -> dict[str, SheetCells]:
                 path, shown, "is password-protected (encrypted); save an unprotected copy"
             )
     if not zipfile.is_zipfile(path):
+        if path.suffix.lower() == ".xls" and head == _OLE_MAGIC:
+            return read_xls_cells(path)
         return {}
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
@@ -63,6 +68,8 @@ def _check_file(path: Path, shown: str) -> dict[str, SheetCells]:
                 )
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             return read_sheet_cells(archive)
+        if path.suffix.lower() == ".ods":
+            return read_ods_cells(archive)
     return {}
 
 
@@ -94,7 +101,13 @@ def _grid(
         row = []
         for c, value in enumerate(values):
             error = extras.errors.get((r, c))
-            row.append(error if error else _shown_text(value, extras.shown.get((r, c))))
+            text = extras.texts.get((r, c)) if isinstance(value, int | float) else None
+            if error:
+                row.append(error)
+            elif text is not None:
+                row.append(cell_text(text))
+            else:
+                row.append(_shown_text(value, extras.shown.get((r, c))))
         rows.append(row)
     return Grid(shown, sheet.name, rows)
 
@@ -111,6 +124,8 @@ def read_spreadsheet(path: Path, shown: str) -> list[Grid]:
             path, shown, "is password-protected; save an unprotected copy to check it"
         ) from None
     except (python_calamine.CalamineError, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise _refuse(path, shown, f"is not a readable workbook: {exc}") from None
+    except xlrd.XLRDError as exc:
         raise _refuse(path, shown, f"is not a readable workbook: {exc}") from None
     except Exception as exc:  # XML errors and the reader's own: a bad file, never a traceback
         raise _refuse(path, shown, f"is not a readable workbook: {exc}") from None

@@ -32,13 +32,18 @@ class Shown:
 
 @dataclass
 class SheetCells:
-    """Per cell (0-based row, column): how its number is shown, and its formula error if any."""
+    """Per cell (0-based row, column): how its number is shown, and its formula error if any.
+
+    ``texts`` holds the shown text itself where the file stores it (.ods).
+    """
 
     shown: dict[tuple[int, int], Shown] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
-def _shown(code: str) -> Shown | None:
+def shown_by(code: str) -> Shown | None:
+    """How a number format code (``0.00%``, ``#,##0.00``) shows a number; None for dates, text."""
     first = _QUOTED.sub("", code.split(";")[0])
     if any(ch in first.lower() for ch in "ymdhs") or not re.search(r"[0#]", first):
         return None
@@ -68,7 +73,7 @@ def _styles(archive: zipfile.ZipFile) -> list[Shown | None]:
     xfs = root.find(f"{_MAIN}cellXfs")
     if xfs is None:
         return []
-    return [_shown(codes.get(int(xf.get("numFmtId", "0")), "")) for xf in xfs.iter(f"{_MAIN}xf")]
+    return [shown_by(codes.get(int(xf.get("numFmtId", "0")), "")) for xf in xfs.iter(f"{_MAIN}xf")]
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
