@@ -202,6 +202,8 @@ def write_xlsx(path: Path, sheets: list[Sheet], *, percent_cells: bool = False) 
                     cell.number_format = "0.00%"
                 else:
                     cell.value = value
+                    if isinstance(value, str) and value.startswith("="):
+                        cell.data_type = "s"  # typed text such as "=100%", not a formula
                 cell.alignment = Alignment(wrap_text=True)
         for r1, c1, r2, c2 in spec.merges:
             if (r1, c1) != (r2, c2):
@@ -341,3 +343,60 @@ def write_huge_sheet(path: Path, data: dict[str, Any], megabytes: int = 50) -> P
 def write_no_form(path: Path) -> Path:
     """A workbook with a table that is not a self-evaluation form."""
     return write_xlsx(path, [Sheet("Sheet1", [["序号", "姓名", "金额"], [1, "张三", 100]])])
+
+
+def sichuan_rows() -> Sheet:
+    """A Sichuan 部门预算项目支出绩效自评表 (预算执行情况 10 分 + 绩效指标 90 分).
+
+    The indicator block is the one in /work/shared/real-docs/17_dyrmt_salary_form_fragment.txt,
+    as printed: 完成值 and 得分 left blank, weights 22.5, 评价结论“及时、足额缴纳。”, 存在问题 and
+    改进措施“暂无”. The header and the funds figures are not in that fragment: they are written
+    examples (项目名称, 单位 and amounts invented, marked here).
+    """
+    sheet = Sheet("自评表")
+    sheet.add("项目支出绩效自评表")
+    sheet.add("（2021年度）")
+    sheet.add("项目名称", "在职人员社会保险缴费（示例）")
+    sheet.add("主管部门", "示例县某局（示例）", None, None, "实施单位", "示例县某局（示例）")
+    sheet.add(
+        "项目资金（万元）",
+        None,
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "预算执行率",
+        "得分",
+    )
+    sheet.add(None, "总额", 36.0, 36.0, 35.1, 10, "97.50%", 9.75)
+    sheet.add(None, "财政资金", 36.0, 36.0, 35.1, None, None, None)
+    sheet.add(None, "财政专户管理资金", None, None, None, None, None, None)
+    sheet.add(None, "单位资金", None, None, None, None, None, None)
+    sheet.add(None, "其他资金", None, None, None, None, None, None)
+    sheet.add("年度目标", "预期目标", None, None, None, "实际完成目标")
+    sheet.add(
+        None, "及时、足额缴纳在职人员社会保险。（示例）", None, None, None, "及时、足额缴纳。"
+    )
+    sheet.add(
+        "绩效指标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "完成值",
+        "权重",
+        "得分",
+        "未完成原因分析",
+    )
+    sheet.add(None, "产出指标", "数量指标", "足额保障率", "=100%", None, 22.5, None, None)
+    sheet.add(None, None, None, "科目调整次数", "≤10次", None, 22.5, None, None)
+    sheet.add(None, None, "时效指标", "按时发放率", "=100%", None, 22.5, None, None)
+    sheet.add(
+        None, "效益指标", "经济效益指标", "结余率(计算方法为:结余数/预算数)", "≤5%", None, 22.5
+    )
+    sheet.add("合计", None, None, None, None, None, 100, None)
+    sheet.add("评价结论", "及时、足额缴纳。")
+    sheet.add("存在问题", "暂无")
+    sheet.add("改进措施", "暂无")
+    sheet.add("项目负责人：", None, None, None, "财务负责人：")
+    return sheet

@@ -267,9 +267,15 @@ class _Reader:
                 self.form.header[section][name] = self._value_of(row, col)
 
     def _value_of(self, row: int, col: int) -> Cell:
-        """The value beside a label, else under it; blank (``""``) when the form left it empty."""
+        """The value beside a label, else under it; blank (``""``) when the form left it empty.
+
+        In a block whose row starts with its block label (``年度总体目标 | 预期目标 | … |
+        实际完成情况``) the sub-labels head columns: their values stand under them.
+        """
         width = self.grid.width(row)
-        for c in range(col + 1, width):
+        _, first = _first_text(self.grid, row)
+        heads_columns = normalize(first) in BLOCK_LABELS
+        for c in range(col + 1, 0 if heads_columns else width):
             text = self.grid.text(row, c)
             if text:
                 if is_label(text):

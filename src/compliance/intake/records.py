@@ -175,7 +175,7 @@ def _blank_paths(sections: FormSections, problems: list[InputProblem]) -> list[P
         target: Any = sections.data
         for part in path[:-1]:
             target = target[part]
-        if target.get(path[-1]) == "":
+        if isinstance(target, dict) and target.get(path[-1]) == "":
             found.append(path)
     return found
 
