@@ -59,6 +59,8 @@ def forms() -> FormFiles:
     builder.write_corrupt(broken / "corrupt.xlsx", central)
     builder.write_huge_sheet(broken / "huge.xlsx", central)
     builder.write_formula_error(broken / "div0.xlsx", central)
+    word = builder.write_docx(broken / "truncated.docx", central)
+    word.write_bytes(word.read_bytes()[:2000])
     return FormFiles(
         root=FORMS,
         central=builder.write_xlsx(good / "central.xlsx", [form_rows(central)]),

@@ -21,6 +21,7 @@ BROKEN = {
     "no-form.xlsx": "no self-evaluation form found",
     "corrupt.xlsx": "is not a readable workbook",
     "huge.xlsx": f"above the {MAX_FORM_FILE_BYTES // 1048576} MB limit",
+    "truncated.docx": "is not a readable Word document",
 }
 
 
@@ -83,3 +84,21 @@ def test_sarif_of_forms_is_valid(forms: FormFiles, cli: CliRun, validator: Draft
     code, out, err = cli("report", str(forms.root / "good"), "--format", "sarif")
     assert code == 0, err
     assert _errors(validator, json.loads(out)) == []
+
+
+def test_one_command_checks_yaml_cases_and_forms_of_both_layouts(
+    forms: FormFiles, cli: CliRun
+) -> None:
+    code, out, err = cli(
+        "check", str(forms.root / "good"), "cases/selfeval-2022-rural-roads", "--format", "json"
+    )
+    assert (code, err) == (1, "")
+    origins = [p["origin"] for p in json.loads(out)["projects"]]
+    assert [o.rsplit("/", 1)[-1] for o in origins] == [
+        "central.docx:表1",
+        "central.xlsx:自评表!A1",
+        "provincial.xlsx:自评表!A1",
+        "shifted.xlsx:自评表!C1",
+        "wps.xlsx:Sheet1!B1",
+        "selfeval-2022-rural-roads",
+    ]
