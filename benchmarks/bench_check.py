@@ -51,11 +51,15 @@ def main() -> None:
     errors = sum(len(r.errors) for r in results)
     if errors:
         sys.exit(f"{errors} errors while checking: {results[0].errors[:3]}")
-    print(f"rules: {len(pack.rules)} (load {1000 * (loaded_pack - started):.0f} ms, "
-          f"compile+register {1000 * (compiled - loaded_pack):.0f} ms)")
+    print(
+        f"rules: {len(pack.rules)} (load {1000 * (loaded_pack - started):.0f} ms, "
+        f"compile+register {1000 * (compiled - loaded_pack):.0f} ms)"
+    )
     print(f"seed case: {len(base.records)} records, load {1000 * (loaded_case - compiled):.0f} ms")
-    print(f"checked {count} projects in {elapsed:.2f} s: {count / elapsed:.0f} projects/s, "
-          f"{1000 * elapsed / count:.2f} ms/project, {findings} findings")
+    print(
+        f"checked {count} projects in {elapsed:.2f} s: {count / elapsed:.0f} projects/s, "
+        f"{1000 * elapsed / count:.2f} ms/project, {findings} findings"
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,14 @@ from compliance.rules.pack import load_pack
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.forms.builder import case_data, form_rows, write_xlsx  # noqa: E402
+from tests.forms.builder import (  # noqa: E402
+    case_data,
+    convert,
+    form_rows,
+    soffice,
+    write_docx,
+    write_xlsx,
+)
 
 
 def write_forms(folder: Path, count: int) -> list[Path]:
@@ -77,11 +84,26 @@ def main() -> None:
         print(f"check a form (rules):                     median {ms(statistics.median(checking))}")
         print(f"openpyxl only opening the same file:      median {ms(statistics.median(opening))}")
 
+        if soffice():
+            for fmt in ("xls", "ods", "docx"):
+                if fmt == "docx":
+                    sources = [write_docx(folder / "word" / f"w{n}.docx", case_data(
+                        "selfeval-2023-school-meals")) for n in range(20)]  # fmt: skip
+                else:
+                    sources = [convert(p, fmt, folder / fmt) for p in paths[:6]]
+                times = []
+                for source in sources * 5:
+                    t0 = time.perf_counter()
+                    read_forms(source)
+                    times.append(time.perf_counter() - t0)
+                print(f"read a form from .{fmt}:{' ' * (28 - len(fmt))}median "
+                      f"{ms(statistics.median(times))}")  # fmt: skip
+
         started = time.perf_counter()
-        run = checker.run([folder])
+        run = checker.run([p for p in paths])
         elapsed = time.perf_counter() - started
         assert len(run.results) == count and not run.has_errors
-        print(f"checked the folder of {count} workbooks in {elapsed:.1f} s: "
+        print(f"checked the {count} workbooks in {elapsed:.1f} s: "
               f"{count / elapsed:.0f} forms/s, {len(run.findings)} findings")  # fmt: skip
 
 
