@@ -187,3 +187,10 @@ def test_sichuan_layout_reads_its_own_labels(pack: RulePack, tmp_path: Path) -> 
     assert [i["level2"] for i in data["indicators"]][1] == "数量指标"  # carried down
     result = only(check(pack, path))
     assert result.project is not None
+
+
+def test_a_list_of_projects_beside_the_forms_is_not_a_form(pack: RulePack, tmp_path: Path) -> None:
+    listing = builder.Sheet("项目清单", [["项目名称", "预算数", "支出数"], ["甲项目", 10, 9]])
+    form = builder.form_rows(case_data(CENTRAL))
+    path = builder.write_xlsx(tmp_path / "with-list.xlsx", [listing, form])
+    assert found(only(check(pack, path))) == CENTRAL_EXPECTED

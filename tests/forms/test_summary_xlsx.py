@@ -68,3 +68,20 @@ def test_libreoffice_reopens_the_summary_with_the_same_rows(
     for sheet in (SUMMARY_SHEET, FINDINGS_SHEET):
         assert _rows(again, sheet) == _rows(out, sheet)
     assert len(_rows(out, SUMMARY_SHEET)) == 1 + 5  # central, provincial, wps, shifted, word
+
+
+def test_forms_that_could_not_be_read_have_their_row_and_error(
+    forms: FormFiles, cli: CliRun, tmp_path: Path
+) -> None:
+    out = tmp_path / "汇总表.xlsx"
+    code, _, _ = cli("check", str(forms.broken), "--format", "xlsx", "-o", str(out))
+    assert code == 2
+    rows = _rows(out, SUMMARY_SHEET)
+    assert all(len(r) == len(rows[0]) for r in rows)
+    by_source = {
+        str(r[-1]).rsplit("/", 1)[-1]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]
+    }
+    assert by_source["good.xlsx:自评表!A1"]["记录错误"] == 0
+    password = by_source["password.xlsx"]
+    assert password["记录错误"] == 1 and password["复核得分"] == ""
+    assert str(password["主要问题"]).startswith("记录有误，未能检查：is password-protected")

@@ -298,6 +298,6 @@ def find_forms(grid: Grid) -> list[FormRead]:
     for index, start in enumerate(anchors):
         end = anchors[index + 1] if index + 1 < len(anchors) else grid.height
         form = _Reader(grid, start, end).read()
-        if form.header["project"] or form.funds or form.indicators:
+        if form.funds or form.indicators:  # a list with a 项目名称 column is not a form
             forms.append(form)
     return forms

@@ -18,6 +18,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from compliance.checking.checker import ProjectResult
 from compliance.checking.findings import Finding
 from compliance.core.errors import Location
 from compliance.output.report.model import ProjectReport, Report
@@ -83,27 +84,25 @@ def main_problems(findings: list[Finding]) -> str:
     return f"{shown}等{len(findings)}项问题。" if len(titles) > MAIN_PROBLEMS else f"{shown}。"
 
 
+def _undecided(result: ProjectResult) -> int:
+    """Rules that could not be decided (未能核查), once the checker reports them; else 0."""
+    value = getattr(result, "undecided", None)
+    if isinstance(value, int):
+        return value
+    return len(value or [])
+
+
 def _summary_row(number: int, item: ProjectReport) -> list[Any]:
     result, info, card = item.result, item.info, item.card
     form = _claimed(item)
     counts = result.summary()["by_severity"]
-    undecided = len(getattr(result, "undecided", None) or [])
+    undecided = _undecided(result)
     problems = len(result.problems) + len(result.errors)
     if info is None:
         first = result.problems[0] if result.problems else None
         sentence = f"记录有误，未能检查：{first.message if first else '见错误输出'}"
-        blanks: list[Any] = [None] * 11
-        return [
-            number,
-            None,
-            result.origin,
-            *blanks[1:],
-            *counts.values(),
-            undecided,
-            problems,
-            sentence,
-            result.origin,
-        ]
+        row: list[Any] = [number, None, result.origin] + [None] * 9
+        return [*row, *counts.values(), undecided, problems, sentence, result.origin]
     rate = info.execution_rate  # percent, rounded once by core.numbers; the cell shows 0.00%
     claimed = form.claimed_score if form else None
     total = card.total if card else None
