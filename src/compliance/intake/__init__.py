@@ -8,7 +8,3 @@ them to the same record models and loader the YAML goes through.
 """
 
 from __future__ import annotations
-
-SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
-WORD_SUFFIXES = frozenset({".docx"})
-FORM_SUFFIXES = SPREADSHEET_SUFFIXES | WORD_SUFFIXES

@@ -13,13 +13,18 @@ from typing import Any
 
 from compliance.core.errors import InputError, InputProblem, Location, display_path, dotted
 from compliance.core.yamlfile import PathKey
-from compliance.intake import SPREADSHEET_SUFFIXES, WORD_SUFFIXES
 from compliance.intake.form import Cell, FormRead, find_forms
 from compliance.intake.grid import EXCEL_ERRORS, Grid
 from compliance.intake.spreadsheet import read_spreadsheet
 from compliance.intake.worddoc import read_word
 from compliance.records.forms import FormLayout, FundsRowKind
-from compliance.records.loading import ProjectRecords, build_project
+from compliance.records.loading import (
+    SPREADSHEET_SUFFIXES,
+    WORD_SUFFIXES,
+    CoverageLevel,
+    ProjectRecords,
+    build_project,
+)
 from compliance.records.vocabulary import EvaluationKind
 
 _TOTAL = FundsRowKind.TOTAL.label
@@ -79,9 +84,15 @@ def sections_of(form: FormRead) -> FormSections:
         out.put(("form", "claimed_score"), form.total_score)
     for name, cell in form.header["form"].items():
         out.put(("form", name), cell)
-    for section, rows in (("form_funds", form.funds), ("indicators", form.indicators)):
-        if not rows:
-            continue
+    tables = (("form_funds", form.funds), ("indicators", form.indicators))
+    printed = [(section, rows) for section, rows in tables if rows]
+    if printed:
+        # A form's tables list every funds row and indicator the project has: complete.
+        out.data["coverage"] = {}
+        out.cells[("coverage",)] = anchor.where
+        for section, rows in printed:
+            out.put(("coverage", section), Cell(CoverageLevel.COMPLETE.value, rows[0].where))
+    for section, rows in printed:
         out.data[section] = []
         for index, row in enumerate(rows):
             out.data[section].append({})

@@ -18,7 +18,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from compliance.core.errors import InputError, InputProblem, Location, display_path
 from compliance.core.modelerrors import problems_from
 from compliance.core.yamlfile import PathKey, SourceDocument, read_yaml
-from compliance.intake import FORM_SUFFIXES
 from compliance.records.forms import FundsRow, SelfEvaluation
 from compliance.records.indicators import Indicator
 from compliance.records.project import ProjectInfo, Record, SpendingArea, SubProject
@@ -35,6 +34,10 @@ from compliance.records.vocabulary import Labeled
 
 NOT_RECORDS = {"expected.yaml", "expected.yml"}
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+WORD_SUFFIXES = frozenset({".docx"})
+FORM_SUFFIXES = SPREADSHEET_SUFFIXES | WORD_SUFFIXES
+"""Files that may hold self-evaluation forms; :mod:`compliance.intake` reads them."""
 
 
 class CoverageLevel(Labeled):
