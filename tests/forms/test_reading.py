@@ -180,10 +180,9 @@ def test_sichuan_layout_reads_its_own_labels(pack: RulePack, tmp_path: Path) -> 
     [form] = read_forms(path)
     assert form.sections is not None
     data = form.sections.data
-    assert [r["row"] for r in data["form_funds"]] == [
-        "总额",
-        "财政资金",
-    ]  # empty rows state nothing
+    rows = ["总额", "财政资金", "财政专户管理资金", "单位资金", "其他资金"]
+    assert [r["row"] for r in data["form_funds"]] == rows  # blank rows are written blank
+    assert data["form_funds"][4]["budget"] == ""
     first = data["indicators"][0]
     assert (first["name"], first["target"], first["weight"]) == ("足额保障率", "=100%", "22.5")
     assert first["actual"] == "" and first["score"] == ""  # printed, left blank: written blank

@@ -22,6 +22,7 @@ from compliance.intake.labels import (
     BLOCK_LABELS,
     TITLE_MARK,
     TOTAL_ROW,
+    blank_rows_accepted,
     funds_columns,
     funds_row_kind,
     header_labels,
@@ -206,8 +207,8 @@ class _Reader:
                 break
             self.used.add(row)
             values = {name: self.cell(row, c) for c, name in columns.items()}
-            if not any(v.text for v in values.values()):
-                continue  # a printed row left wholly empty states nothing
+            if not any(v.text for v in values.values()) and not (label and blank_rows_accepted()):
+                continue  # an empty line, or a blank row the models cannot take yet
             where = self.grid.locate(row, col if col >= 0 else first_data)
             kind = funds_row_kind(label) if label else None
             values["row"] = Cell(kind or label, where)

@@ -15,9 +15,10 @@ from compliance.core.errors import InputError, InputProblem, Location, display_p
 from compliance.core.yamlfile import PathKey
 from compliance.intake.form import Cell, FormRead, find_forms
 from compliance.intake.grid import EXCEL_ERRORS, Grid
+from compliance.intake.labels import is_total_row
 from compliance.intake.spreadsheet import read_spreadsheet
 from compliance.intake.worddoc import read_word
-from compliance.records.forms import FormLayout, FundsRowKind
+from compliance.records.forms import FormLayout
 from compliance.records.loading import (
     SPREADSHEET_SUFFIXES,
     WORD_SUFFIXES,
@@ -26,8 +27,6 @@ from compliance.records.loading import (
     build_project,
 )
 from compliance.records.vocabulary import EvaluationKind
-
-_TOTAL = FundsRowKind.TOTAL.label
 
 
 @dataclass
@@ -66,7 +65,7 @@ def sections_of(form: FormRead) -> FormSections:
     out.put(("project", "evaluation_kind"), Cell(EvaluationKind.SELF.label, anchor.where))
     if form.year is not None:
         out.put(("project", "year"), form.year)
-    total = next((r for r in form.funds if r.values["row"].text == _TOTAL), None)
+    total = next((r for r in form.funds if is_total_row(r.values["row"].text)), None)
     if total is not None:
         for name in ("budget", "spent"):
             if name in total.values:
