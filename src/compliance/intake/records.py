@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from compliance.core.errors import InputError, InputProblem, Location, display_path, dotted
 from compliance.core.yamlfile import PathKey
 from compliance.intake.form import Cell, FormRead, find_forms
@@ -26,6 +28,7 @@ from compliance.records.loading import (
     ProjectRecords,
     build_project,
 )
+from compliance.records.project import ProjectInfo
 from compliance.records.vocabulary import EvaluationKind
 
 
@@ -66,10 +69,11 @@ def sections_of(form: FormRead) -> FormSections:
     if form.year is not None:
         out.put(("project", "year"), form.year)
     total = next((r for r in form.funds if is_total_row(r.values["row"].text)), None)
-    if total is not None:
-        for name in ("budget", "spent"):
-            if name in total.values:
-                out.put(("project", name), total.values[name])
+    for name in ("budget", "spent"):
+        # The form states the project's money only in its funds table; the project record
+        # repeats it only where the model cannot do without it (else it stays unknown there).
+        if total is not None and name in total.values and _required(ProjectInfo, name):
+            out.put(("project", name), total.values[name])
     for name, cell in form.header["project"].items():
         out.put(("project", name), cell)
     goal = form.header["form"].get("goal_expected")
@@ -109,6 +113,11 @@ def sections_of(form: FormRead) -> FormSections:
             )
             out.problems.append(InputProblem(where, dotted(path), message))
     return out
+
+
+def _required(model: type[BaseModel], name: str) -> bool:
+    info = model.model_fields.get(name)
+    return info is not None and info.is_required()
 
 
 def _value_at(data: dict[str, Any], path: PathKey) -> Any:

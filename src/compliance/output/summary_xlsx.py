@@ -21,8 +21,9 @@ from xlsxwriter.worksheet import Worksheet
 from compliance.checking.checker import ProjectResult
 from compliance.checking.findings import Finding
 from compliance.core.errors import Location
+from compliance.core.numbers import percent
 from compliance.output.report.model import ProjectReport, Report
-from compliance.records.forms import SelfEvaluation
+from compliance.records.forms import FundsRow, FundsRowKind, SelfEvaluation
 from compliance.records.vocabulary import Severity
 
 SUMMARY_SHEET = "汇总"
@@ -84,6 +85,23 @@ def main_problems(findings: list[Finding]) -> str:
     return f"{shown}等{len(findings)}项问题。" if len(titles) > MAIN_PROBLEMS else f"{shown}。"
 
 
+def _money(item: ProjectReport) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """Budget, spending and execution rate (percent): the project's, else its form's 年度资金总额."""
+    info = item.info
+    records = item.result.project.records if item.result.project else []
+    total = next(
+        (r for r in records if isinstance(r, FundsRow) and r.row is FundsRowKind.TOTAL), None
+    )
+    budget = getattr(info, "budget", None)
+    spent = getattr(info, "spent", None)
+    rate = getattr(info, "execution_rate", None)
+    if budget is None and spent is None and total is not None:
+        budget, spent, rate = total.budget, total.spent, None
+    if rate is None and budget is not None and spent is not None:
+        rate = percent(spent, budget)  # rounded once by core.numbers; the cell shows 0.00%
+    return budget, spent, rate
+
+
 def _undecided(result: ProjectResult) -> int:
     """Rules that could not be decided (未能核查), once the checker reports them; else 0."""
     value = getattr(result, "undecided", None)
@@ -103,7 +121,7 @@ def _summary_row(number: int, item: ProjectReport) -> list[Any]:
         sentence = f"记录有误，未能检查：{first.message if first else '见错误输出'}"
         row: list[Any] = [number, None, result.origin] + [None] * 9
         return [*row, *counts.values(), undecided, problems, sentence, result.origin]
-    rate = info.execution_rate  # percent, rounded once by core.numbers; the cell shows 0.00%
+    budget, spent, rate = _money(item)
     claimed = form.claimed_score if form else None
     total = card.total if card else None
     return [
@@ -111,8 +129,8 @@ def _summary_row(number: int, item: ProjectReport) -> list[Any]:
         info.implementing_unit or info.department,
         info.name,
         info.year,
-        info.budget,
-        info.spent,
+        budget,
+        spent,
         None if rate is None else rate / 100,
         claimed,
         form.claimed_grade.label if form and form.claimed_grade else None,
