@@ -56,7 +56,12 @@ PROVINCIAL_INDICATORS = [
 
 def case_data(name: str) -> dict[str, Any]:
     """The records of a self-evaluation case, as written in its project.yaml."""
-    text = (CASES / name / "project.yaml").read_text(encoding="utf-8")
+    return case_data_at(CASES / name)
+
+
+def case_data_at(folder: Path) -> dict[str, Any]:
+    """The records of the case in ``folder`` (its project.yaml)."""
+    text = (folder / "project.yaml").read_text(encoding="utf-8")
     return dict(yaml.safe_load(text))
 
 
@@ -400,3 +405,97 @@ def sichuan_rows() -> Sheet:
     sheet.add("改进措施", "暂无")
     sheet.add("项目负责人：", None, None, None, "财务负责人：")
     return sheet
+
+
+def _printed(model: Any, key: str) -> str | None:
+    """The label a form prints for a YAML key: the key itself when Chinese, else the model's
+    first Chinese alias or title (``reason`` → ``原因``); None for keys a form never prints."""
+    if not key.isascii():
+        return key
+    info = model.model_fields.get(key)
+    if info is None or key in ("source", "code", "layout", "row"):
+        return None
+    alias = info.validation_alias
+    choices = [c for c in getattr(alias, "choices", []) if isinstance(c, str) and not c.isascii()]
+    return choices[0] if choices else (info.title or "").split("（")[0] or None
+
+
+def _columns(rows: list[dict[str, Any]], model: Any) -> list[tuple[str, str]]:
+    """(printed label, YAML key) of every column the rows use, in first-seen order."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        for key in row:
+            label = _printed(model, key)
+            if label and label not in seen:
+                seen[label] = key
+    return [(label, key) for label, key in seen.items()]
+
+
+def _cell(value: Any) -> Any:
+    return None if value == "" or value is None else value
+
+
+def case_form(data: dict[str, Any]) -> Sheet:
+    """Print a self-evaluation case (``project.yaml``) as the form it was transcribed from.
+
+    The columns and labels are the case's own keys (the form's printed labels), so a case in
+    any layout — central, provincial, Sichuan — comes out in that layout.
+    """
+    from compliance.records.forms import FundsRow, SelfEvaluation
+    from compliance.records.indicators import Indicator
+
+    project, form = data["project"], dict(data.get("form") or {})
+    sheet = Sheet("自评表")
+    sheet.add("项目支出绩效自评表")
+    sheet.add(f"（{project['year']}年度）")
+    sheet.add("项目名称", project["name"])
+    sheet.add(
+        "主管部门",
+        project.get("department"),
+        None,
+        None,
+        "实施单位",
+        project.get("implementing_unit"),
+    )
+    funds = data.get("form_funds") or []
+    if funds:
+        columns = _columns(funds, FundsRow)
+        sheet.add("项目资金（万元）", None, *(label for label, _ in columns))
+        for row in funds:
+            sheet.add(None, row["row"], *(_cell(row.get(key)) for _, key in columns))
+    goal_keys = [
+        k for k in form if _field_of(SelfEvaluation, k) in ("goal_expected", "goal_actual")
+    ]
+    if goal_keys:
+        labels = [_printed(SelfEvaluation, k) for k in goal_keys]
+        sheet.add("年度总体目标", labels[0], None, None, None, *labels[1:])
+        sheet.add(None, _cell(form[goal_keys[0]]), None, None, None,
+                  *(_cell(form[k]) for k in goal_keys[1:]))  # fmt: skip
+    indicators = data.get("indicators") or []
+    score_key = next((k for k in form if _field_of(SelfEvaluation, k) == "claimed_score"), None)
+    if indicators:
+        columns = _columns(indicators, Indicator)
+        sheet.add("绩效指标", *(label for label, _ in columns))
+        for item in indicators:
+            sheet.add(None, *(_cell(item.get(key)) for _, key in columns))
+        if score_key is not None:
+            fields = [_field_of(Indicator, key) for _, key in columns]
+            total: list[Any] = ["总分"] + [None] * len(columns)
+            if "score" in fields:
+                total[fields.index("score") + 1] = form[score_key]
+                sheet.add(*total)
+                goal_keys.append(score_key)  # printed in the 总分 row: not again below
+    for key, value in form.items():
+        if key not in goal_keys and _field_of(SelfEvaluation, key):
+            label = _printed(SelfEvaluation, key)
+            if label:
+                sheet.add(label, _cell(value))
+    return sheet
+
+
+def _field_of(model: Any, key: str) -> str | None:
+    for name, info in model.model_fields.items():
+        alias = info.validation_alias
+        if key == name or key in getattr(alias, "choices", []):
+            return str(name)
+    return None

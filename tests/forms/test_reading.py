@@ -197,3 +197,30 @@ def test_a_list_of_projects_beside_the_forms_is_not_a_form(pack: RulePack, tmp_p
     form = builder.form_rows(case_data(CENTRAL))
     path = builder.write_xlsx(tmp_path / "with-list.xlsx", [listing, form])
     assert found(only(check(pack, path))) == CENTRAL_EXPECTED
+
+
+FORM_CASES = sorted(
+    p.parent
+    for p in CASES.rglob("project.yaml")
+    if {"form_funds", "indicators"} <= set(builder.case_data_at(p.parent))
+)
+# What a printed form cannot say as its YAML transcription does, case by case, and why.
+KNOWN_DIFFERENCES = {
+    # The YAML states a header 支出 (1,188.00) the printed central form has no cell for (DQ02).
+    "selfeval-2023-school-meals": {("DQ02", "project:project")},
+    # The YAML writes the 原因 of a central form blank; printed, the column exists and is blank
+    # too, so nothing differs — listed empty to say it was looked at.
+    "selfeval-2023-elderly-care": set(),
+}
+
+
+@pytest.mark.parametrize("case", FORM_CASES, ids=[p.name for p in FORM_CASES])
+def test_a_case_printed_as_its_form_checks_like_its_transcription(
+    pack: RulePack, tmp_path: Path, case: Path
+) -> None:
+    data = builder.case_data_at(case)
+    path = builder.write_xlsx(tmp_path / f"{case.name}.xlsx", [builder.case_form(data)])
+    from_form = only(check(pack, path))
+    [from_yaml] = check(pack, case)
+    expected = found(from_yaml) - KNOWN_DIFFERENCES.get(case.name, set())
+    assert found(from_form) == expected
