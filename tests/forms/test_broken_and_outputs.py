@@ -102,3 +102,12 @@ def test_one_command_checks_yaml_cases_and_forms_of_both_layouts(
         "wps.xlsx:Sheet1!B1",
         "selfeval-2022-rural-roads",
     ]
+
+
+def test_old_binary_word_files_are_reported_not_skipped(cli: CliRun, tmp_path: Path) -> None:
+    (tmp_path / "自评表.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    code, _, err = cli("check", str(tmp_path))
+    assert code == 2
+    assert err.strip().endswith(
+        "自评表.doc: error: cannot read Word 97–2003 (.doc): save it as .docx"
+    )

@@ -22,6 +22,7 @@ from compliance.intake.spreadsheet import read_spreadsheet
 from compliance.intake.worddoc import read_word
 from compliance.records.forms import FormLayout
 from compliance.records.loading import (
+    OLD_FORMATS,
     SPREADSHEET_SUFFIXES,
     WORD_SUFFIXES,
     CoverageLevel,
@@ -140,6 +141,8 @@ class FormSource:
 def read_grids(path: Path, shown: str) -> list[Grid]:
     """The sheets or Word tables of a form file."""
     suffix = path.suffix.lower()
+    if suffix in OLD_FORMATS:
+        raise InputError.single(shown, f"cannot read {OLD_FORMATS[suffix]}")
     if suffix in SPREADSHEET_SUFFIXES:
         return read_spreadsheet(path, shown)
     if suffix in WORD_SUFFIXES:

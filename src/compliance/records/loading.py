@@ -36,7 +36,13 @@ NOT_RECORDS = {"expected.yaml", "expected.yml"}
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 WORD_SUFFIXES = frozenset({".docx"})
-FORM_SUFFIXES = SPREADSHEET_SUFFIXES | WORD_SUFFIXES
+OLD_FORMATS = {
+    ".doc": "Word 97–2003 (.doc): save it as .docx",
+    ".wps": "WPS 文字 (.wps): save it as .docx",
+    ".et": "WPS 表格 (.et): save it as .xlsx",
+}
+"""Form files handed over in formats no reader here takes: each is reported, not skipped."""
+FORM_SUFFIXES = SPREADSHEET_SUFFIXES | WORD_SUFFIXES | frozenset(OLD_FORMATS)
 """Files that may hold self-evaluation forms; :mod:`compliance.intake` reads them."""
 
 
