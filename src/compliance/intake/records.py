@@ -81,7 +81,9 @@ def sections_of(form: FormRead) -> FormSections:
     if goal is not None and "goal" not in out.data["project"]:
         out.put(("project", "goal"), goal)  # the form's 年度总体目标 is the project's goal
     out.data["form"] = {}
-    out.cells[("form",)] = anchor.where
+    # Findings about the form as a whole (its total, its grade) point at its claimed total.
+    claimed = form.total_score or form.header["form"].get("claimed_score") or anchor
+    out.cells[("form",)] = claimed.where
     if form.provincial:
         out.put(("form", "layout"), Cell(FormLayout.PROVINCIAL.label, anchor.where))
     if form.total_score is not None:
