@@ -172,8 +172,8 @@ def _read_forms(path: Path, shown: str) -> list[FormSource]:
     forms = [form for grid in grids for form in find_forms(grid)]
     if not forms:
         message = (
-            "no self-evaluation form found: no cell says 自评表 or 项目名称 "
-            f"(looked in {len(grids)} sheet(s)/table(s))"
+            "no self-evaluation form found: no funds or indicator table (column labels such "
+            f"as 全年预算数, 三级指标) in its {len(grids)} sheet(s)/table(s)"
         )
         return [FormSource(shown, None, problems=[InputProblem(Location(shown), "", message)])]
     sources = []
