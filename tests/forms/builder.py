@@ -233,24 +233,27 @@ def write_wps_style(path: Path, data: dict[str, Any]) -> Path:
     return write_xlsx(path, [sheet])
 
 
-def write_docx(path: Path, data: dict[str, Any], provincial: bool = False) -> Path:
-    """The form as a Word table, its title as a paragraph above, merged cells as Word has them."""
-    sheet = form_rows(data, provincial, sheet=Sheet("表1"))
-    title_rows = sheet.rows[:2]
-    rows = sheet.rows[2:]
+def write_docx(
+    path: Path, data: dict[str, Any], provincial: bool = False, *more: dict[str, Any]
+) -> Path:
+    """Forms as Word tables, each title a paragraph above its table, merged cells as Word has
+    them; ``more`` forms (same layout) follow in the same document, one table each."""
     document = docx.Document()
-    for row in title_rows:
-        document.add_paragraph(str(row[0]))
-    width = max(len(r) for r in rows)
-    table = document.add_table(rows=len(rows), cols=width)
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            if value is not None:
-                table.cell(r, c).text = str(value)
-    for r1, c1, r2, c2 in sheet.merges:
-        if r1 <= 2 or (r1, c1) == (r2, c2):
-            continue
-        table.cell(r1 - 3, c1 - 1).merge(table.cell(r2 - 3, c2 - 1))
+    for index, item in enumerate((data, *more)):
+        sheet = form_rows(item, provincial, sheet=Sheet(f"表{index + 1}"))
+        for row in sheet.rows[:2]:
+            document.add_paragraph(str(row[0]))
+        rows = sheet.rows[2:]
+        width = max(len(r) for r in rows)
+        table = document.add_table(rows=len(rows), cols=width)
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                if value is not None:
+                    table.cell(r, c).text = str(value)
+        for r1, c1, r2, c2 in sheet.merges:
+            if r1 <= 2 or (r1, c1) == (r2, c2):
+                continue
+            table.cell(r1 - 3, c1 - 1).merge(table.cell(r2 - 3, c2 - 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path

@@ -234,3 +234,13 @@ def test_a_case_printed_as_its_form_checks_like_its_transcription(
     from_form = only(check(pack, path))
     [from_yaml] = check(pack, case)
     assert found(from_form) ^ found(from_yaml) == KNOWN_DIFFERENCES.get(case.name, set())
+
+
+def test_two_forms_in_one_word_document_are_two_projects(pack: RulePack, tmp_path: Path) -> None:
+    central, other = case_data(CENTRAL), case_data("selfeval-2023-street-lighting")
+    path = builder.write_docx(tmp_path / "two.docx", central, False, other)
+    first, second = check(pack, path)
+    assert (first.origin.rsplit(":", 1)[1], second.origin.rsplit(":", 1)[1]) == ("表1", "表2")
+    assert found(first) == CENTRAL_EXPECTED
+    assert second.project is not None and second.project.info.name == other["project"]["name"]
+    assert not second.problems
