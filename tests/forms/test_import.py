@@ -45,7 +45,7 @@ def test_import_comments_every_value_with_its_cell(
     assert cli("import", str(forms.central), "-o", str(tmp_path))[0] == 0
     text = (tmp_path / "central" / "project.yaml").read_text(encoding="utf-8")
     assert '  name: "农村义务教育学生营养改善计划"  # 自评表!B3' in text
-    assert '    score: "11"  # 自评表!H16' in text
+    assert '    得分: "11"  # 自评表!H16' in text  # the printed label, which the model takes
     values = [line for line in text.splitlines() if ": " in line and not line.startswith("#")]
     assert all("# 自评表!" in line for line in values)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from compliance.core.errors import InputProblem, Location
 from compliance.intake.grid import Grid
@@ -39,10 +39,11 @@ _CARRIED = ("level1", "level2")
 
 @dataclass(frozen=True)
 class Cell:
-    """A value as printed and the cell it was printed in."""
+    """A value as printed, the cell it was printed in, and the label that named it."""
 
     text: str
     where: Location
+    label: str = ""
 
 
 @dataclass
@@ -133,8 +134,10 @@ class _Reader:
         self.used: set[int] = set()
         self.form = FormRead(origin=grid.locate(start, 0))
 
-    def cell(self, row: int, col: int) -> Cell:
-        return Cell(self.grid.text(row, col), self.grid.locate(row, col))
+    def cell(self, row: int, col: int, header: int | None = None) -> Cell:
+        """The cell's value; ``header`` is the row whose label names its column."""
+        label = normalize(self.grid.text(header, col)) if header is not None else ""
+        return Cell(self.grid.text(row, col), self.grid.locate(row, col), label)
 
     def read(self) -> FormRead:
         self._title()
@@ -206,7 +209,7 @@ class _Reader:
             if label and _ends_table(label):
                 break
             self.used.add(row)
-            values = {name: self.cell(row, c) for c, name in columns.items()}
+            values = {name: self.cell(row, c, header) for c, name in columns.items()}
             if not any(v.text for v in values.values()) and not (label and blank_rows_accepted()):
                 continue  # an empty line, or a blank row the models cannot take yet
             where = self.grid.locate(row, col if col >= 0 else first_data)
@@ -231,13 +234,13 @@ class _Reader:
             if first and _ends_table(first):
                 break
             self.used.add(row)
-            values = {name: self.cell(row, c) for c, name in columns.items()}
+            values = {name: self.cell(row, c, header) for c, name in columns.items()}
             for name in _CARRIED:
                 cell = values.get(name)
                 if cell is None:
                     continue
                 if cell.text:
-                    cell = Cell(heading_value(cell.text), cell.where)
+                    cell = replace(cell, text=heading_value(cell.text))
                     if name == "level1":
                         carried.pop("level2", None)
                     carried[name] = cell
@@ -245,7 +248,7 @@ class _Reader:
                     values[name] = carried[name]  # merged or left for the row above
             name_cell = values.get("name")
             if name_cell is not None:
-                values["name"] = Cell(indicator_name(name_cell.text), name_cell.where)
+                values["name"] = replace(name_cell, text=indicator_name(name_cell.text))
             measured = ("name", "target", "actual")
             if not any(values[n].text for n in measured if n in values):
                 continue  # a group heading or an empty row
@@ -265,7 +268,8 @@ class _Reader:
                 section, name = target
                 if name in self.form.header[section]:
                     continue
-                self.form.header[section][name] = self._value_of(row, col)
+                value = self._value_of(row, col)
+                self.form.header[section][name] = replace(value, label=normalize(text))
 
     def _value_of(self, row: int, col: int) -> Cell:
         """The value beside a label, else under it; blank (``""``) when the form left it empty.

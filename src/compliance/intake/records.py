@@ -40,6 +40,8 @@ class FormSections:
     origin: Location
     data: dict[str, Any] = field(default_factory=dict)
     cells: dict[PathKey, Location] = field(default_factory=dict)
+    labels: dict[PathKey, str] = field(default_factory=dict)
+    """The printed label that named each value (``调整后预算数``), where one did."""
     problems: list[InputProblem] = field(default_factory=list)
 
     def put(self, path: PathKey, cell: Cell) -> None:
@@ -49,6 +51,8 @@ class FormSections:
             target = target[part]
         target[path[-1]] = cell.text
         self.cells[path] = cell.where
+        if cell.label:
+            self.labels[path] = cell.label
 
     def locate(self, path: PathKey) -> Location:
         """The cell of ``path``, or of its nearest located parent, or the form's start."""

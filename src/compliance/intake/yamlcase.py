@@ -15,8 +15,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from pydantic import AliasChoices, BaseModel
+
 from compliance.core.errors import Location
 from compliance.intake.records import FormSections
+from compliance.records.forms import FundsRow, SelfEvaluation
+from compliance.records.indicators import Indicator
+from compliance.records.project import ProjectInfo
 
 _FIRST = {"form_funds": "row", "indicators": "code"}
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.-]+")
@@ -28,6 +33,29 @@ def _scalar(value: Any) -> str:
 
 def _comment(where: Location | None) -> str:
     return f"  # {where.in_workbook or where}" if where else ""
+
+
+_MODELS: dict[str, type[BaseModel]] = {
+    "project": ProjectInfo,
+    "form": SelfEvaluation,
+    "form_funds": FundsRow,
+    "indicators": Indicator,
+}
+
+
+def _key(sections: FormSections, path: tuple[str | int, ...]) -> str:
+    """The printed label as the YAML key where the model takes it, else the field's name.
+
+    So the YAML reads like the form (``调整后预算数``) and loads to the same records.
+    """
+    name = str(path[-1])
+    label = sections.labels.get(path)
+    model = _MODELS.get(str(path[0]))
+    info = model.model_fields.get(name) if model else None
+    alias = info.validation_alias if info else None
+    if label and isinstance(alias, AliasChoices) and label in alias.choices:
+        return label
+    return name
 
 
 def case_yaml(sections: FormSections, origin: str) -> str:
@@ -42,7 +70,8 @@ def case_yaml(sections: FormSections, origin: str) -> str:
             lines.append(f"{section}:{_comment(sections.cells.get((section,)))}")
             for name, text in value.items():
                 where = sections.cells.get((section, name))
-                lines.append(f"  {name}: {_scalar(text)}{_comment(where)}")
+                key = _key(sections, (section, name))
+                lines.append(f"  {key}: {_scalar(text)}{_comment(where)}")
             continue
         lines.append(f"{section}:")
         for index, row in enumerate(value):
@@ -51,7 +80,8 @@ def case_yaml(sections: FormSections, origin: str) -> str:
             for position, name in enumerate(names):
                 where = sections.cells.get((section, index, name))
                 lead = "  - " if position == 0 else "    "
-                lines.append(f"{lead}{name}: {_scalar(row[name])}{_comment(where)}")
+                key = _key(sections, (section, index, name))
+                lines.append(f"{lead}{key}: {_scalar(row[name])}{_comment(where)}")
     return "\n".join(lines) + "\n"
 
 
