@@ -264,8 +264,9 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(source: Path, fmt: str, out_dir: Path) -> Path:
-    """Convert with LibreOffice headless (``xls``, ``ods``, ``xlsx``); returns the new file."""
+def convert(source: Path, fmt: str, out_dir: Path, *more: Path) -> Path:
+    """Convert with LibreOffice headless (``xls``, ``ods``, ``xlsx``), ``more`` files in the same
+    run (one start of LibreOffice); returns the first new file."""
     command = soffice()
     assert command, "LibreOffice is not installed"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -280,10 +281,11 @@ def convert(source: Path, fmt: str, out_dir: Path) -> Path:
             "--outdir",
             str(out_dir),
             str(source),
+            *(str(p) for p in more),
         ],
         check=True,
         capture_output=True,
-        timeout=180,
+        timeout=300,
     )
     return out_dir / f"{source.stem}.{fmt}"
 

@@ -85,7 +85,10 @@ def converted(forms: FormFiles) -> dict[str, Path]:
     need_soffice()
     out = FORMS / "converted"
     found = {}
+    sources = (forms.central, forms.provincial, forms.percent, forms.broken / "div0.xlsx")
     for fmt in ("xls", "ods"):
-        for source in (forms.central, forms.provincial, forms.percent, forms.broken / "div0.xlsx"):
-            found[f"{source.stem}.{fmt}"] = builder.convert(source, fmt, out)
+        builder.convert(sources[0], fmt, out, *sources[1:])
+        for source in sources:
+            found[f"{source.stem}.{fmt}"] = out / f"{source.stem}.{fmt}"
+            assert found[f"{source.stem}.{fmt}"].is_file()
     return found
