@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -112,13 +114,23 @@ def write_output(content: str | bytes, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
         return
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    temporary: str | None = None
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
+        # Replaced whole or not at all: a reader never sees half a report or workbook.
+        handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # as a plainly written file would be
+        os.replace(temporary, output)
+        temporary = None
     except OSError as exc:
         raise InputError.single(
             display_path(output), f"cannot write: {exc.strerror or exc}"
         ) from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
