@@ -99,5 +99,8 @@ def write_case(folder: Path, text: str) -> Path:
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".project.", suffix=".yaml")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(temporary, 0o666 & ~mask)
     os.replace(temporary, target)
     return target
