@@ -202,12 +202,22 @@ class Checker:
         """Check a case (one project) or a form file (one project per form in it)."""
         if not is_form_file(path):
             return [self.check_path(path)]
+        shown = display_path(path)
+        try:
+            forms = read_forms(path)
+        except Exception as exc:  # a reader bug loses this file only
+            problem = InternalProblem.from_exception(exc, "reading forms", "", shown)
+            return [ProjectResult(shown, errors=[problem])]
         results = []
-        for form in read_forms(path):
+        for form in forms:
             if form.project is None:
                 results.append(ProjectResult(form.origin, problems=form.problems))
-            else:
+                continue
+            try:
                 results.append(self.check_project(form.project))
+            except Exception as exc:  # a bug outside any one rule still keeps the other forms
+                problem = InternalProblem.from_exception(exc, "checking", "", form.origin)
+                results.append(ProjectResult(form.origin, form.project, errors=[problem]))
         return results
 
     def run(self, paths: Iterable[Path]) -> CheckRun:

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
-from compliance.core.errors import InputError, display_path
+from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_INTERNAL
+from compliance.cli.common import report_internal
+from compliance.core.errors import InputError, InternalProblem, display_path
 from compliance.intake.records import read_forms
 from compliance.intake.yamlcase import case_yaml, folder_name, write_case
 from compliance.records.loading import discover, is_form_file
@@ -17,7 +18,7 @@ EPILOG = """\
 Each form becomes DIR/<file>/project.yaml (DIR/<file>-<sheet>-<cell>/ when a file holds
 several forms), every value commented with the cell it was read from.
 exit codes: 0 every form imported and valid; 2 a file could not be read or a form's
-            values do not load (its YAML is still written, to be corrected).
+            values do not load (its YAML is still written, to be corrected); 3 a bug.
 example:    compliance import 自评表/*.xlsx -o cases/imported
 """
 
@@ -66,9 +67,17 @@ def run(args: argparse.Namespace) -> int:
     for error in errors:
         print(error, file=sys.stderr)
     failed = bool(errors)
+    broken = False
     written = 0
     for path in files:
-        forms = read_forms(path)
+        try:
+            forms = read_forms(path)
+        except Exception as exc:  # a reader bug loses this file only
+            shown = display_path(path)
+            bug = InternalProblem.from_exception(exc, "reading forms", "", shown)
+            report_internal(bug, getattr(args, "debug", False))
+            broken = True
+            continue
         many = len(forms) > 1
         for form in forms:
             for problem in form.problems:
@@ -86,4 +95,6 @@ def run(args: argparse.Namespace) -> int:
             written += 1
             print(f"{display_path(target)}  ← {form.origin}")
     print(f"共导入 {written} 张自评表。", file=sys.stderr)
+    if broken:
+        return EXIT_INTERNAL
     return EXIT_BAD_INPUT if failed else EXIT_CLEAN

@@ -12,9 +12,9 @@ import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import python_calamine
-import xlrd
 
 from compliance.core.errors import InputError, Location
 from compliance.intake.grid import Grid, cell_text, number_text
@@ -54,7 +54,10 @@ def _check_file(path: Path, shown: str) -> dict[str, SheetCells]:
             )
     if not zipfile.is_zipfile(path):
         if path.suffix.lower() == ".xls" and head == _OLE_MAGIC:
-            return read_xls_cells(path)
+            try:
+                return read_xls_cells(path)
+            except Exception as exc:  # xlrd on a malformed BIFF file raises anything
+                raise _refuse(path, shown, f"is not a readable workbook: {exc}") from None
         return {}
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
@@ -112,36 +115,58 @@ def _grid(
     return Grid(shown, sheet.name, rows)
 
 
+def _is_reader_panic(exc: BaseException) -> bool:
+    """Calamine (Rust) signals some broken files by panicking: a bad file, not our bug."""
+    return type(exc).__name__ == "PanicException"
+
+
+_BAD_FILE = (
+    python_calamine.CalamineError,
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ElementTree.ParseError,
+    ValueError,
+    EOFError,
+)
+"""What the readers raise on a file that is not the workbook its name says."""
+
+
 def read_spreadsheet(path: Path, shown: str) -> list[Grid]:
     """Every visible, non-empty sheet of the file as a grid; bad files raise a located error."""
     try:
         extras = _check_file(path, shown)
         book = python_calamine.CalamineWorkbook.from_path(str(path))
+        metas = book.sheets_metadata
     except InputError:
         raise
     except python_calamine.PasswordError:
         raise _refuse(
             path, shown, "is password-protected; save an unprotected copy to check it"
         ) from None
-    except (python_calamine.CalamineError, zipfile.BadZipFile, KeyError, OSError) as exc:
+    except _BAD_FILE as exc:
         raise _refuse(path, shown, f"is not a readable workbook: {exc}") from None
-    except xlrd.XLRDError as exc:
-        raise _refuse(path, shown, f"is not a readable workbook: {exc}") from None
-    except Exception as exc:  # XML errors and the reader's own: a bad file, never a traceback
+    except BaseException as exc:
+        if not _is_reader_panic(exc):
+            raise
         raise _refuse(path, shown, f"is not a readable workbook: {exc}") from None
     grids = []
-    for meta in book.sheets_metadata:
+    for meta in metas:
         if meta.visible != python_calamine.SheetVisibleEnum.Visible:
             continue
-        try:
-            sheet = book.get_sheet_by_name(meta.name)
-        except Exception as exc:
-            raise InputError.at(
-                Location(shown, 0, 0, meta.name, ""), f"sheet cannot be read: {exc}"
-            ) from None
         if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue
-        grid = _grid(sheet, shown, extras.get(meta.name))
+        where = Location(shown, 0, 0, meta.name, "")
+        try:
+            grid = _grid(book.get_sheet_by_name(meta.name), shown, extras.get(meta.name))
+        except InputError:
+            raise
+        except _BAD_FILE as exc:
+            raise InputError.at(where, f"sheet cannot be read: {exc}") from None
+        except BaseException as exc:
+            if not _is_reader_panic(exc):
+                raise
+            raise InputError.at(where, f"sheet cannot be read: {exc}") from None
         if grid is not None:
             grids.append(grid)
     return grids
