@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from jsonschema import Draft4Validator
 
 from compliance.intake.spreadsheet import MAX_FORM_FILE_BYTES
@@ -111,3 +113,27 @@ def test_old_binary_word_files_are_reported_not_skipped(cli: CliRun, tmp_path: P
     assert err.strip().endswith(
         "自评表.doc: error: cannot read Word 97–2003 (.doc): save it as .docx"
     )
+
+
+def test_a_reader_bug_is_an_internal_error_of_that_file_only(
+    forms: FormFiles, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compliance.intake import form
+
+    real = form.find_forms
+
+    def broken(grid: Any) -> Any:
+        if "provincial" in grid.file:
+            raise RuntimeError("bug in the finder")
+        return real(grid)
+
+    monkeypatch.setattr("compliance.intake.records.find_forms", broken)
+    code, out, err = cli("check", str(forms.central), str(forms.provincial), "--format", "json")
+    assert code == 3
+    assert (
+        "internal error while checking tests/data/forms/good/provincial.xlsx (reading forms)" in err
+    )
+    assert "Traceback" not in err
+    projects = json.loads(out)["projects"]
+    assert projects[0]["summary"]["findings"] == 6
+    assert projects[1]["errors"][0]["kind"] == "internal"
