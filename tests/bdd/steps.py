@@ -30,6 +30,8 @@ class Scenario:
         self.complete = False
         self.settings: dict[str, str] = {}
         self.result: ProjectResult | None = None
+        self.files: list[Path] = []
+        """Form files (workbooks, Word) to check instead of the record."""
 
     def add(self, section: str, item: dict[str, Any]) -> dict[str, Any]:
         self.record.setdefault(section, []).append(item)
