@@ -9,7 +9,12 @@ import openpyxl
 import python_calamine
 
 from compliance.checking.checker import Checker
-from compliance.output.summary_xlsx import FINDINGS_SHEET, RECTIFICATION, SUMMARY_SHEET
+from compliance.output.summary_xlsx import (
+    FINDINGS_SHEET,
+    RECTIFICATION,
+    SUMMARY_SHEET,
+    UNDECIDED_SHEET,
+)
 from compliance.rules.pack import RulePack
 from tests.conftest import CliRun
 from tests.forms import builder
@@ -40,6 +45,10 @@ def test_summary_workbook_has_a_row_per_project_and_per_finding(
     assert central["问题·高"] + central["问题·中"] == 6
     [checked] = Checker(pack).run([forms.central]).results
     assert central["未能核查"] == len(checked.undecided) > 0
+    asked = _rows(out, UNDECIDED_SHEET)
+    assert len([r for r in asked[1:] if r[1] == central["项目"]]) == len(checked.undecided)
+    first = dict(zip(asked[0], asked[1], strict=True))
+    assert first["规则"] == checked.undecided[0].rule and first["需补充的资料"]
     assert str(central["主要问题"]).startswith("指标得分超过分值")
     findings = _rows(out, FINDINGS_SHEET)
     assert len(findings) == 1 + 6 + 12
@@ -68,7 +77,7 @@ def test_libreoffice_reopens_the_summary_with_the_same_rows(
     out = tmp_path / "汇总表.xlsx"
     cli("report", str(forms.root / "good"), "--format", "xlsx", "-o", str(out))
     again = builder.convert(out, "ods", tmp_path / "lo")
-    for sheet in (SUMMARY_SHEET, FINDINGS_SHEET):
+    for sheet in (SUMMARY_SHEET, FINDINGS_SHEET, UNDECIDED_SHEET):
         assert _rows(again, sheet) == _rows(out, sheet)
     assert len(_rows(out, SUMMARY_SHEET)) == 1 + 5  # central, provincial, wps, shifted, word
 

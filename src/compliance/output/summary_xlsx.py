@@ -28,6 +28,7 @@ from compliance.records.vocabulary import Severity
 
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题清单"
+UNDECIDED_SHEET = "未能核查"
 RECTIFICATION = ("待整改", "整改中", "已整改", "不适用")
 """The 整改状态 drop-down."""
 
@@ -62,6 +63,15 @@ FINDING_COLUMNS = (
     ("建议", 50, "text"),
     ("整改状态", 10, "text"),
     ("整改期限", 12, "date"),
+)
+UNDECIDED_COLUMNS = (
+    ("序号", 6, "int"),
+    ("项目", 28, "text"),
+    ("规则", 8, "text"),
+    ("类别", 14, "text"),
+    ("检查事项", 40, "text"),
+    ("涉及", 24, "text"),
+    ("需补充的资料", 60, "text"),
 )
 MAIN_PROBLEMS = 3
 """How many problems (most severe first) the 主要问题 sentence names."""
@@ -196,7 +206,7 @@ class _Writer:
 
 
 def render_summary_xlsx(report: Report, base: Path) -> bytes:
-    """The two-sheet summary workbook; ``base`` is the output's folder (for relative links)."""
+    """The summary workbook (汇总, 问题清单, 未能核查); ``base`` is the output's folder (for links)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_urls": False})
     writer = _Writer(book)
@@ -251,5 +261,22 @@ def render_summary_xlsx(report: Report, base: Path) -> bytes:
         status_col + 1,
         {"validate": "date", "criteria": ">", "value": date(2000, 1, 1)},
     )
+    undecided: list[list[Any]] = []
+    for item in report.projects:
+        name = item.info.name if item.info else item.result.origin
+        for u in getattr(item.result, "undecided", None) or []:
+            undecided.append(
+                [
+                    len(undecided) + 1,
+                    name,
+                    u.rule,
+                    u.category,
+                    u.title,
+                    u.subject_name,
+                    "；".join(u.needs),
+                ]
+            )
+    # What the records could not decide, with what would decide it: the list to ask for.
+    writer.sheet(book.add_worksheet(UNDECIDED_SHEET), UNDECIDED_COLUMNS, undecided)
     book.close()
     return buffer.getvalue()
