@@ -13,7 +13,6 @@ cell inside a table the form prints but left empty is read as ``""`` (written bl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from compliance.core.errors import InputProblem, Location
@@ -67,15 +66,6 @@ class FormRead:
     total_score: Cell | None = None
     provincial: bool = False
     problems: list[InputProblem] = field(default_factory=list)
-
-    def cells(self) -> Iterator[tuple[str, Cell]]:
-        """Every value read, with the field it was read for."""
-        for section in self.header.values():
-            yield from section.items()
-        for row in (*self.funds, *self.indicators):
-            yield from row.values.items()
-        if self.total_score:
-            yield "claimed_score", self.total_score
 
 
 def _is_title(text: str) -> bool:
@@ -186,11 +176,6 @@ class _Reader:
             if match:
                 self.form.year = Cell(match.group(1), where)
                 return
-
-    def _table_rows(self, header: int, stop: int) -> Iterator[int]:
-        for row in range(header + 1, stop):
-            self.used.add(row)
-            yield row
 
     def _funds(self, header: int, indicators_at: int | None) -> None:
         columns = _columns(self.grid, header, funds_columns())
