@@ -68,7 +68,9 @@ def test_json_markdown_html_and_sarif_name_the_sheet_and_cell(
     assert "`tests/data/forms/good/central.xlsx:自评表!D16`" in out
     html = tmp_path / "r.html"
     assert cli("report", str(forms.central), "-o", str(html))[0] == 0
-    assert "central.xlsx:自评表!D16</a>" in html.read_text(encoding="utf-8")
+    assert '<span class="loc">good/central.xlsx:自评表!D16</span>' in html.read_text(
+        encoding="utf-8"
+    )
     code, out, _ = cli("report", str(forms.central), "--format", "sarif")
     results = json.loads(out)["runs"][0]["results"]
     fm04 = next(r for r in results if r["ruleId"] == "FM04")

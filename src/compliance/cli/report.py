@@ -36,6 +36,7 @@ from compliance.output.report import (
 )
 from compliance.output.report.model import Report
 from compliance.output.report.runrecord import RunRecord
+from compliance.output.summary_xlsx import render_summary_xlsx
 
 EPILOG = """\
 profiles:   by default a self-evaluation (单位自评) is scored with profiles/self_evaluation.yaml
@@ -73,9 +74,10 @@ def register(commands: Any) -> None:
     add_paths(parser)
     parser.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=[*FORMATS, "xlsx"],
         default="html",
-        help="html (default; one self-contained file), docx (Word), markdown, sarif (2.1.0)",
+        help="html (default; one self-contained file), docx (Word), markdown, sarif (2.1.0), "
+        "xlsx (the summary workbook 汇总表)",
     )
     parser.add_argument(
         "--profile",
@@ -140,6 +142,8 @@ def _render(
         return {site / name: page for name, page in render_site(report, **options).items()}
     if args.format == "docx":
         return {args.output: render_docx(report, **options)}
+    if args.format == "xlsx":
+        return {args.output: render_summary_xlsx(report, args.output.parent)}
     if args.format == "html":
         return {args.output: render_html(report, **options)}
     if args.format == "markdown":
@@ -149,8 +153,8 @@ def _render(
 
 def run(args: argparse.Namespace) -> int:
     """Check, score and write; return the exit code."""
-    if args.format == "docx" and args.output is None:
-        args.parser.error("--format docx writes a binary file: give -o FILE")
+    if args.format in ("docx", "xlsx") and args.output is None:
+        args.parser.error(f"--format {args.format} writes a binary file: give -o FILE")
     if args.site is not None and args.format != "html":
         args.parser.error("--site writes HTML pages: use it with --format html")
     pack = load_pack_or_report(args)
