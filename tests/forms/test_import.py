@@ -57,3 +57,16 @@ def test_import_of_a_broken_file_is_a_located_error(
     assert code == 2
     assert "password.xlsx: error: is password-protected" in err
     assert (tmp_path / "good" / "project.yaml").is_file()
+
+
+def test_forms_in_files_of_the_same_name_get_their_own_folders(
+    forms: FormFiles, cli: CliRun, tmp_path: Path
+) -> None:
+    source = tmp_path / "in"
+    for folder in ("甲县", "乙县"):
+        (source / folder).mkdir(parents=True)
+        (source / folder / "自评表.xlsx").write_bytes(forms.central.read_bytes())
+    code, _, err = cli("import", str(source), "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    written = {p.parent.name for p in (tmp_path / "out").glob("*/project.yaml")}
+    assert written == {"自评表", "甲县-自评表"}  # 乙县 sorts first and keeps the plain name

@@ -61,6 +61,23 @@ def _form_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return files, errors
 
 
+def _unused(name: str, path: Path, taken: set[str]) -> str:
+    """``name``, or ``<parent folder>-name`` (then ``-2`` …) when this run wrote it already.
+
+    Two forms in files of the same name in different folders must not overwrite each other.
+    """
+    candidate = name
+    if candidate in taken:
+        candidate = f"{path.parent.name}-{name}"
+    number = 2
+    base = candidate
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
 def run(args: argparse.Namespace) -> int:
     """Read every form and write its case folder; return the exit code."""
     files, errors = _form_files(args.paths)
@@ -68,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
     failed = bool(errors)
     broken = False
+    taken: set[str] = set()
     written = 0
     for path in files:
         try:
@@ -85,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             failed = failed or bool(form.problems)
             if form.sections is None:
                 continue
-            folder = args.output / folder_name(form.sections.origin, many)
+            folder = args.output / _unused(folder_name(form.sections.origin, many), path, taken)
             try:
                 target = write_case(folder, case_yaml(form.sections, form.origin))
             except OSError as exc:
