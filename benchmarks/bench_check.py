@@ -12,8 +12,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from compliance.records.loading import ProjectRecords, load_project
 from compliance.checking.checker import Checker
+from compliance.records.loading import ProjectRecords, load_project
 from compliance.records.project import SubProject
 from compliance.rules.pack import load_pack
 
@@ -35,6 +35,7 @@ def variants(base: ProjectRecords, count: int) -> list[ProjectRecords]:
 
 
 def main() -> None:
+    """Command line entry point."""
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     started = time.perf_counter()
     pack = load_pack(ROOT / "rules")
@@ -51,11 +52,15 @@ def main() -> None:
     errors = sum(len(r.errors) for r in results)
     if errors:
         sys.exit(f"{errors} errors while checking: {results[0].errors[:3]}")
-    print(f"rules: {len(pack.rules)} (load {1000 * (loaded_pack - started):.0f} ms, "
-          f"compile+register {1000 * (compiled - loaded_pack):.0f} ms)")
+    print(
+        f"rules: {len(pack.rules)} (load {1000 * (loaded_pack - started):.0f} ms, "
+        f"compile+register {1000 * (compiled - loaded_pack):.0f} ms)"
+    )
     print(f"seed case: {len(base.records)} records, load {1000 * (loaded_case - compiled):.0f} ms")
-    print(f"checked {count} projects in {elapsed:.2f} s: {count / elapsed:.0f} projects/s, "
-          f"{1000 * elapsed / count:.2f} ms/project, {findings} findings")
+    print(
+        f"checked {count} projects in {elapsed:.2f} s: {count / elapsed:.0f} projects/s, "
+        f"{1000 * elapsed / count:.2f} ms/project, {findings} findings"
+    )
 
 
 if __name__ == "__main__":

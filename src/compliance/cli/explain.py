@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from compliance.checking.explain import Explainer, SubjectExplanation
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
 from compliance.cli.common import add_pack_options, find_rule, load_pack_or_report
 from compliance.core.errors import InputError, display_path
-from compliance.records.loading import discover, load_project
-from compliance.rules.wording import kind_label
+
+if TYPE_CHECKING:
+    from compliance.checking.explain import SubjectExplanation
 
 
 def register(commands: Any) -> None:
@@ -51,6 +51,10 @@ def _print(item: SubjectExplanation) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Explain one rule on one project."""
+    from compliance.checking.explain import Explainer
+    from compliance.records.loading import discover, load_project
+    from compliance.rules.wording import kind_label
+
     pack = load_pack_or_report(args)
     if pack is None:
         return EXIT_BAD_INPUT
