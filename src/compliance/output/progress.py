@@ -75,6 +75,14 @@ class Bar:
 
     def __exit__(self, *exc: object) -> None:
         self._progress.stop()
+        task: Any = self._progress.tasks[0]
+        elapsed = task.elapsed or 0.0
+        if task.completed and elapsed > 0:
+            self._progress.console.print(
+                f"检查 {task.completed:,} 份，用时 {elapsed:,.1f} 秒"
+                f"（{task.completed / elapsed:,.0f} 份/秒），问题 {self._findings:,} 项",
+                highlight=False,
+            )
 
     def advance(self, findings: int) -> None:
         self._findings += findings
