@@ -12,8 +12,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from compliance.records.loading import ProjectRecords, load_project
 from compliance.checking.checker import Checker
+from compliance.records.loading import ProjectRecords, load_project
 from compliance.records.project import SubProject
 from compliance.rules.pack import load_pack
 
@@ -35,6 +35,7 @@ def variants(base: ProjectRecords, count: int) -> list[ProjectRecords]:
 
 
 def main() -> None:
+    """Command line entry point."""
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     started = time.perf_counter()
     pack = load_pack(ROOT / "rules")

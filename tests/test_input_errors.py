@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def test_a_bad_project_does_not_lose_the_results_of_the_others(
     code, out, err = cli("check", record, "cases/qingdao-egov-2020", "--format", "json")
     assert code == 2
     assert "typos.yaml:3:9: error: project.year" in err
-    assert '"rule": "PA01"' in out
+    assert "PA01" in _rules(out)
 
 
 def test_missing_path_is_a_clear_error(cli: CliRun) -> None:
@@ -90,7 +91,7 @@ def test_an_amount_beyond_the_engine_range_is_a_located_error(cli: CliRun, tmp_p
     assert (
         err.strip() == f"{bad}:1:77: error: project.budget: must be < 10000000000, got 100000000000"
     )
-    assert '"rule": "TG10"' in out
+    assert "TG10" in _rules(out)
 
 
 def test_a_weight_beyond_the_engine_range_does_not_crash(cli: CliRun, tmp_path: Path) -> None:
@@ -135,3 +136,8 @@ def test_a_path_given_twice_is_checked_once(cli: CliRun) -> None:
         "check", "cases/qingdao-egov-2020", "cases/qingdao-egov-2020/", "--format", "json"
     )
     assert json.loads(out)["summary"]["projects"] == 1
+
+
+def _rules(out: str) -> set[str]:
+    """The rules that fired in a JSON output (compact by default)."""
+    return {f["rule"] for p in json.loads(out)["projects"] for f in p["findings"]}

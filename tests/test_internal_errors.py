@@ -18,7 +18,7 @@ import pytest
 from compliance.checking import checker as checker_module
 from compliance.checking.findings import FindingBuilder
 from compliance.cli import EXIT_INTERNAL
-from compliance.output import RENDERERS
+from compliance.output.stream import JsonWriter
 from compliance.rules.pack import Rule
 from tests.conftest import DATA, ROOT, CliRun
 
@@ -98,13 +98,24 @@ def test_a_loader_bug_loses_one_project_only(cli: CliRun, monkeypatch: pytest.Mo
 
 
 def test_a_renderer_bug_exits_3_not_2(cli: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
-    def failing(run: Any) -> str:
-        raise AttributeError("'Finding' object has no attribute 'titel'")
+    # Output is written project by project: a renderer bug loses that project's text only.
+    render = JsonWriter.render
 
-    monkeypatch.setitem(RENDERERS, "json", failing)
-    code, out, err = cli("check", CLEAN, "--format", "json")
-    assert (code, out) == (3, "")
-    assert err.startswith("internal error (rendering json): AttributeError:")
+    def failing(self: JsonWriter, result: Any) -> str:
+        if result.origin.endswith("clean_project.yaml"):
+            raise AttributeError("'Finding' object has no attribute 'titel'")
+        return render(self, result)
+
+    monkeypatch.setattr(JsonWriter, "render", failing)
+    code, out, err = cli("check", CLEAN, SEED, "--format", "json")
+    assert code == 3
+    broken, seed = json.loads(out)["projects"]
+    assert broken["errors"][0]["stage"] == "rendering json"
+    assert seed["findings"]
+    assert err.startswith(
+        "internal error while checking tests/data/clean_project.yaml (rendering json): "
+        "AttributeError:"
+    )
 
 
 def test_bad_input_stays_exit_2_without_internal_errors(cli: CliRun) -> None:
@@ -156,12 +167,11 @@ def test_a_rule_that_fails_to_compile_is_an_internal_error(
 def test_a_bug_outside_the_checker_exits_3_with_its_traceback_under_debug(
     cli: CliRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from compliance.cli import check
 
     def failing(pack: Any) -> Any:
         raise RuntimeError("engine host could not start")
 
-    monkeypatch.setattr(check, "Checker", failing)
+    monkeypatch.setattr(checker_module, "Checker", failing)
     code, out, err = cli("check", CLEAN)
     assert (code, out) == (3, "")
     assert err == (

@@ -8,10 +8,14 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from compliance.checking.checker import CheckRun
 from compliance.core.errors import InputError, InternalProblem, display_path
-from compliance.rules.pack import DEFAULT_RULES, Rule, RulePack, load_pack
+from compliance.resources import RULES as DEFAULT_RULES
+
+if TYPE_CHECKING:
+    from compliance.checking.checker import CheckRun
+    from compliance.rules.pack import Rule, RulePack
 
 
 def setting(text: str) -> tuple[str, str]:
@@ -55,6 +59,8 @@ def add_pack_options(parser: argparse.ArgumentParser) -> None:
 
 def load_pack_or_report(args: argparse.Namespace) -> RulePack | None:
     """The rule pack with overrides applied, or None after printing its errors."""
+    from compliance.rules.pack import load_pack
+
     try:
         return load_pack(args.rules).with_overrides(dict(args.settings))
     except InputError as exc:

@@ -9,8 +9,7 @@ from typing import Any
 
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
 from compliance.core.errors import InputError
-from compliance.rules.docgen import generated, write
-from compliance.rules.pack import DEFAULT_RULES, load_pack
+from compliance.resources import RULES as DEFAULT_RULES
 
 DEFAULT_DOCS = DEFAULT_RULES.parent / "docs" / "rules"
 
@@ -36,6 +35,9 @@ def register(rules_commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write (or check) the generated files."""
+    from compliance.rules.docgen import generated, write
+    from compliance.rules.pack import load_pack
+
     if args.out is None:
         if args.rules.resolve() != DEFAULT_RULES.resolve():
             print(

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from compliance.checking.explain import Explainer, SubjectExplanation
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
 from compliance.cli.common import add_pack_options, find_rule, load_pack_or_report
 from compliance.core.errors import InputError, display_path
-from compliance.intake.records import read_forms
-from compliance.records.loading import ProjectRecords, discover, is_form_file, load_project
-from compliance.rules.wording import kind_label
+
+if TYPE_CHECKING:
+    from compliance.checking.explain import SubjectExplanation
+    from compliance.records.loading import ProjectRecords
 
 
 def register(commands: Any) -> None:
@@ -52,6 +52,9 @@ def _print(item: SubjectExplanation) -> None:
 
 def _load_one(path: Path) -> ProjectRecords:
     """One project: a case, or a form file holding exactly one form."""
+    from compliance.intake.records import read_forms
+    from compliance.records.loading import is_form_file, load_project
+
     if not is_form_file(path):
         return load_project(path)
     forms = read_forms(path)
@@ -69,6 +72,10 @@ def _load_one(path: Path) -> ProjectRecords:
 
 def run(args: argparse.Namespace) -> int:
     """Explain one rule on one project."""
+    from compliance.checking.explain import Explainer
+    from compliance.records.loading import discover
+    from compliance.rules.wording import kind_label
+
     pack = load_pack_or_report(args)
     if pack is None:
         return EXIT_BAD_INPUT

@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from compliance.checking.coverage import coverage
-from compliance.checking.examples import run_example
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, docs
 from compliance.cli.common import find_rule
 from compliance.core.errors import InputError, InputProblem
-from compliance.rules.examples import Example, all_examples, orphan_examples
-from compliance.rules.pack import DEFAULT_RULES, RulePack, load_pack
-from compliance.rules.scaffold import new_rule
-from compliance.rules.wording import describe_rule
+from compliance.resources import RULES as DEFAULT_RULES
+
+if TYPE_CHECKING:
+    from compliance.rules.examples import Example
+    from compliance.rules.pack import RulePack
 
 
 def register(commands: Any) -> None:
@@ -70,6 +69,8 @@ def register(commands: Any) -> None:
 
 
 def _pack(root: Path) -> RulePack | None:
+    from compliance.rules.pack import load_pack
+
     try:
         return load_pack(root)
     except InputError as exc:
@@ -102,6 +103,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print a rule in words, with its parameters and examples."""
+    from compliance.rules.examples import all_examples
+    from compliance.rules.pack import RulePack
+    from compliance.rules.wording import describe_rule
+
     pack = _pack(args.rules)
     if pack is None:
         return EXIT_BAD_INPUT
@@ -117,12 +122,16 @@ def run_show(args: argparse.Namespace) -> int:
 
 def _examples(pack: RulePack) -> tuple[list[Example], list[InputProblem]]:
     """Every example of the pack, and every problem of its examples files (orphans too)."""
+    from compliance.rules.examples import all_examples, orphan_examples
+
     examples, problems = all_examples(pack)
     return examples, sorted([*problems, *orphan_examples(pack)])
 
 
 def run_validate(args: argparse.Namespace) -> int:
     """Check the pack and its examples files; print every problem."""
+    from compliance.rules.pack import load_pack
+
     try:
         pack = load_pack(args.dir)
     except InputError as exc:
@@ -141,6 +150,9 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_test(args: argparse.Namespace) -> int:
     """Run the examples, print pass/fail per example and the coverage table."""
+    from compliance.checking.coverage import coverage
+    from compliance.checking.examples import run_example
+
     pack = _pack(args.dir)
     if pack is None:
         return EXIT_BAD_INPUT
@@ -204,6 +216,8 @@ def coverage_table(rows: list[Any]) -> str:
 
 def run_new(args: argparse.Namespace) -> int:
     """Write a rule file and its examples from the template."""
+    from compliance.rules.scaffold import new_rule
+
     pack = _pack(args.rules)
     if pack is None:
         return EXIT_BAD_INPUT

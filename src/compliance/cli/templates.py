@@ -15,7 +15,6 @@ from typing import Any
 
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
 from compliance.core.errors import display_path
-from compliance.output.report.templating import BUNDLED
 
 
 def register(commands: Any) -> None:
@@ -33,6 +32,8 @@ def register(commands: Any) -> None:
 
 def bundled_files() -> list[Path]:
     """The bundled template files, relative to the templates folder."""
+    from compliance.output.report.templating import BUNDLED  # lazy: `--help` stays light
+
     return sorted(
         p.relative_to(BUNDLED)
         for p in BUNDLED.rglob("*")
@@ -42,6 +43,8 @@ def bundled_files() -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     """Copy; refuse to overwrite without ``--force``."""
+    from compliance.output.report.templating import BUNDLED
+
     files = bundled_files()
     existing = [f for f in files if (args.folder / f).exists()]
     if existing and not args.force:

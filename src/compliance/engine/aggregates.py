@@ -9,6 +9,7 @@ as a fact that the rule joins; the engine still decides whether the rule fires.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -76,22 +77,6 @@ def _filter(kind: str, conditions: list[Condition]) -> Callable[[Mapping[str, An
     return passes
 
 
-def _combined(
-    agg: Aggregate,
-    subject: Record,
-    value: Decimal,
-    computed: Mapping[tuple[str, str], Decimal | str],
-) -> Decimal | None:
-    """Apply ``plus``/``minus`` with an earlier aggregate of the same subject."""
-    other_name = agg.plus or agg.minus
-    if other_name is None:
-        return value
-    other = computed.get((other_name, subject.key))
-    if not isinstance(other, Decimal):
-        return None
-    return value + other if agg.plus else value - other
-
-
 def _relative(agg: Aggregate, subject: Record, value: Decimal | None) -> Decimal | None:
     """Apply ``gap_from``/``share_of``; None when the subject lacks the base value."""
     if value is None:
@@ -115,69 +100,260 @@ def _key(record: Record, fields: Iterable[str]) -> tuple[Any, ...]:
     return tuple(_exact(record, name) for name in fields)
 
 
-class _Pool:
-    """The records an aggregate ranges over, grouped by their ``match`` values."""
+Selection = tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool, bool]
+"""How an aggregate picks a subject's members: match, differ, exclude_self, earlier_only."""
 
-    def __init__(self, agg: Aggregate, records: list[Record], facts: Facts) -> None:
-        self.agg = agg
+
+def selection(agg: Aggregate) -> Selection:
+    """The parts of an aggregate that decide its members (shared by count, sum and list)."""
+    return (
+        tuple(agg.match.values()),
+        tuple(agg.differ.items()),
+        agg.exclude_self,
+        agg.earlier_only,
+    )
+
+
+class _Pool:
+    """The records an aggregate ranges over, grouped by their ``match`` values.
+
+    Members are remembered per subject and selection: a count, a sum and a list over
+    the same records matched the same way (common in the pack) share them.
+    """
+
+    def __init__(self, match: Iterable[str], records: list[Record], facts: Facts) -> None:
         self.facts = facts
+        self.records = records
         self.groups: dict[tuple[Any, ...], list[Record]] = defaultdict(list)
         for record in records:
-            self.groups[_key(record, agg.match)].append(record)
+            self.groups[_key(record, match)].append(record)
+        self._chosen: dict[tuple[int, Selection], list[Record]] = {}
 
-    def members(self, subject: Record) -> list[Record]:
-        agg = self.agg
-        candidates = self.groups.get(_key(subject, agg.match.values()), [])
+    def members(self, agg: Aggregate, subject: Record, picks: Selection) -> list[Record]:
+        match, differ, exclude_self, earlier_only = picks
+        if not (match or differ or exclude_self or earlier_only):
+            return self.records
+        known = self._chosen.get((id(subject), picks))
+        if known is not None:
+            return known
+        candidates = self.groups.get(_key(subject, match), [])
         here = self.facts[id(subject)]["seq"]
-        differ = [(_exact(subject, field), other) for other, field in agg.differ.items()]
+        theirs = [(_exact(subject, field), other) for other, field in differ]
         chosen = []
         for record in candidates:
-            if (agg.exclude_self or agg.earlier_only) and record is subject:
+            if (exclude_self or earlier_only) and record is subject:
                 continue
-            if agg.earlier_only and self.facts[id(record)]["seq"] > here:
+            if earlier_only and self.facts[id(record)]["seq"] > here:
                 continue
-            if any(_exact(record, other) == value for value, other in differ):
+            if any(_exact(record, other) == value for value, other in theirs):
                 continue
             chosen.append(record)
+        self._chosen[(id(subject), picks)] = chosen
         return chosen
 
 
+def carried_field(signature: str) -> str:
+    """Name of the field that carries an aggregate on its subject's fact."""
+    return f"a_{signature}"
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One distinct aggregate of the pack: what it computes and for which subjects."""
+
+    signature: str
+    subject_kind: str
+    agg: Aggregate
+    type: FieldSpec
+    passes: Callable[[Mapping[str, Any]], bool]
+    pool_key: tuple[str, str, tuple[str, ...]]
+    other: str | None
+    """Signature of the ``plus``/``minus`` aggregate, computed before this one."""
+    shared: bool
+    """The same for every subject (one fact per project when asserted on its own)."""
+    picks: Selection
+
+
+Values = dict[tuple[str, str], Decimal | str]
+"""An aggregate's exact value by (signature, subject key); absent when undefined."""
+
+
+class AggregatePlan:
+    """Every distinct aggregate of a rule pack, computed once per project and subject.
+
+    Rules often declare the same aggregate (same signature); each is computed once
+    per project, not once per rule, and its records are filtered and grouped once
+    for all aggregates that range over the same records.
+    """
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.planned: dict[str, _Planned] = {}
+        self.names: dict[tuple[str, str], str] = {}
+        self.by_kind: dict[str, list[str]] = defaultdict(list)
+        for rule in rules:
+            spec = rule.spec
+            if not spec.aggregates:
+                continue
+            types = aggregate_types(spec)
+            for name, agg in spec.aggregates.items():
+                signature = rule.aggregate_keys[name][0]
+                self.names[(spec.id, name)] = signature
+                if signature in self.planned:
+                    continue
+                other = agg.plus or agg.minus
+                where = json.dumps([c.model_dump(mode="json") for c in agg.where], sort_keys=True)
+                self.planned[signature] = _Planned(
+                    signature,
+                    spec.subject,
+                    agg,
+                    types[name],
+                    _filter(agg.of, agg.where),
+                    (agg.of, where, tuple(agg.match)),
+                    rule.aggregate_keys[other][0] if other else None,
+                    rule.aggregate_keys[name][1],
+                    selection(agg),
+                )
+                self.by_kind[spec.subject].append(signature)
+
+    def compute(
+        self, project: ProjectRecords, facts: Facts, failed: dict[str, Exception] | None = None
+    ) -> Values:
+        """Every planned aggregate for every subject of ``project``, exactly.
+
+        An aggregate that fails is left out (its rules cannot fire) and its error is
+        kept in ``failed`` by signature, so the other aggregates are still computed.
+        """
+        kinds: dict[str, list[Record]] = defaultdict(list)
+        for record in project.records:
+            kinds[record.kind].append(record)
+        pools: dict[tuple[str, str, tuple[str, ...]], _Pool] = {}
+        values: Values = {}
+        for planned in self.planned.values():
+            agg = planned.agg
+            subjects = kinds.get(planned.subject_kind)
+            if not subjects:
+                continue
+            try:
+                pool = pools.get(planned.pool_key)
+                if pool is None:
+                    members = [r for r in kinds.get(agg.of, []) if planned.passes(facts[id(r)])]
+                    pool = pools[planned.pool_key] = _Pool(agg.match, members, facts)
+                found = {}
+                for subject in subjects:
+                    value = _value(
+                        planned, subject, pool.members(agg, subject, planned.picks), values
+                    )
+                    if value is not None:
+                        found[(planned.signature, subject.key)] = value
+            except Exception as exc:  # one aggregate's bug must not stop the others
+                if failed is None:
+                    raise
+                failed[planned.signature] = exc
+                continue
+            values.update(found)
+        return values
+
+    def fact(self, signature: str, subject: str, value: Decimal | str) -> dict[str, Any]:
+        """An aggregate as a fact of its own, for rules whose patterns could not carry it."""
+        planned = self.planned[signature]
+        subject_key = GLOBAL_SUBJECT if planned.shared else subject
+        return {
+            "kind": AGGREGATE_KIND,
+            "key": f"{signature}:{subject_key}",
+            "sig": signature,
+            "subject": subject_key,
+            "value": engine_value(planned.type, value),
+        }
+
+    def carry(
+        self, facts: Mapping[int, dict[str, Any]], project: ProjectRecords, values: Values
+    ) -> None:
+        """Put each aggregate value on its subject's fact, converted once for the engine."""
+        for record in project.records:
+            signatures = self.by_kind.get(record.kind)
+            if not signatures:
+                continue
+            fact = facts[id(record)]
+            for signature in signatures:
+                value = values.get((signature, record.key))
+                if value is not None:
+                    fact[carried_field(signature)] = engine_value(
+                        self.planned[signature].type, value
+                    )
+
+    def by_rule(self, values: Values) -> ProjectAggregates:
+        """The values seen per rule, as findings and the 未能核查 decider look them up."""
+        return ProjectAggregates(self, values)
+
+
+class ProjectAggregates(Mapping[tuple[str, str, str], AggregateValue]):
+    """One project's aggregate values keyed by (rule, aggregate name, subject key).
+
+    Built on demand from the values computed once per signature; each carries the
+    fact it would have as a fact of its own (``value`` in engine form).
+    """
+
+    def __init__(self, plan: AggregatePlan, values: Values) -> None:
+        self._names = plan.names
+        self._plan = plan
+        self._values = values
+        self._built: dict[tuple[str, str, str], AggregateValue] = {}
+
+    def __getitem__(self, key: tuple[str, str, str]) -> AggregateValue:
+        found = self._built.get(key)
+        if found is None:
+            rule, name, subject = key
+            signature = self._names[(rule, name)]
+            value = self._values[(signature, subject)]
+            fact = self._plan.fact(signature, subject, value)
+            found = self._built[key] = AggregateValue(rule, name, subject, value, fact)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[str, str, str]]:
+        by_signature: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (rule, name), signature in self._names.items():
+            by_signature[signature].append((rule, name))
+        for signature, subject in self._values:
+            for rule, name in by_signature[signature]:
+                yield (rule, name, subject)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _value(
+    planned: _Planned, subject: Record, members: list[Record], values: Values
+) -> Decimal | str | None:
+    agg = planned.agg
+    if agg.fn is AggregateFn.LIST and agg.field:
+        return "、".join(display(schema(agg.of)[agg.field], getattr(m, agg.field)) for m in members)
+    total = (
+        sum((Decimal(getattr(m, agg.field) or 0) for m in members), Decimal(0))
+        if agg.fn is AggregateFn.SUM and agg.field
+        else Decimal(len(members))
+    )
+    combined: Decimal | None = total
+    if planned.other is not None:
+        other = values.get((planned.other, subject.key))
+        if not isinstance(other, Decimal):
+            combined = None
+        else:
+            combined = total + other if agg.plus else total - other
+    return _relative(agg, subject, combined)
+
+
 def compute(rule: Rule, project: ProjectRecords, facts: Facts) -> Iterator[AggregateValue]:
-    """Every aggregate of ``rule`` for every subject of the project."""
+    """Every aggregate of ``rule`` for every subject of the project, with its own fact."""
     spec = rule.spec
     if not spec.aggregates:
         return
-    types = aggregate_types(spec)
-    subjects = project.of_kind(spec.subject)
-    computed: dict[tuple[str, str], Decimal | str] = {}
-    for name, agg in spec.aggregates.items():
-        passes = _filter(agg.of, agg.where)
-        records = [r for r in project.of_kind(agg.of) if passes(facts[id(r)])]
-        pool = _Pool(agg, records, facts)
-        signature, shared = rule.aggregate_keys[name]
-        for subject in subjects:
-            members = pool.members(subject)
-            value: Decimal | str | None
-            if agg.fn is AggregateFn.LIST and agg.field:
-                value = "、".join(
-                    display(schema(agg.of)[agg.field], getattr(m, agg.field)) for m in members
-                )
-            else:
-                total = (
-                    sum((Decimal(getattr(m, agg.field) or 0) for m in members), Decimal(0))
-                    if agg.fn is AggregateFn.SUM and agg.field
-                    else Decimal(len(members))
-                )
-                value = _relative(agg, subject, _combined(agg, subject, total, computed))
+    plan = AggregatePlan([rule])
+    values = plan.compute(project, facts)
+    for subject in project.of_kind(spec.subject):
+        for name in spec.aggregates:
+            signature = rule.aggregate_keys[name][0]
+            value = values.get((signature, subject.key))
             if value is None:
                 continue
-            computed[(name, subject.key)] = value
-            subject_key = GLOBAL_SUBJECT if shared else subject.key
-            fact = {
-                "kind": AGGREGATE_KIND,
-                "key": f"{signature}:{subject_key}",
-                "sig": signature,
-                "subject": subject_key,
-                "value": engine_value(types[name], value),
-            }
+            fact = plan.fact(signature, subject.key, value)
             yield AggregateValue(spec.id, name, subject.key, value, fact)

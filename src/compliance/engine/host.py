@@ -14,6 +14,11 @@
   A closed Engine refuses to run: its ruleset's memory is gone.
 - ``register_rulesets`` mutates its argument: definitions are deep-copied.
 - Facts nobody matches raise ``MessageNotHandledException``: that means "no finding".
+  A project's facts and the sentinel go in one ``assert_facts`` call (one JSON round
+  trip instead of one per fact). That call refuses the whole list if any fact is
+  unmatched, and then runs no action at all; so a sink rule, which never completes,
+  gives every fact a pattern to match. If the batch is refused anyway (a fact given
+  twice), the project is asserted again one fact at a time in a fresh session.
 - Exceptions inside actions are swallowed into the session state: it is read back
   after every project and reported.
 - A definition the engine rejects is isolated rule by rule so that the other
@@ -39,6 +44,8 @@ from compliance.core.errors import InternalProblem
 from compliance.engine.compiler import GO, SENTINEL_KIND
 
 DONE_RULE = "$done"
+SINK_RULE = "$sink"
+_NEVER_KIND = "$never"
 _names = itertools.count(1)
 
 
@@ -58,6 +65,10 @@ def _free(handles: list[Any]) -> None:
     """Free rulesets in the C core; empties ``handles`` so none is freed twice."""
     while handles:
         durable_core.delete_ruleset(handles.pop())
+
+
+def _never(c: Any) -> None:
+    """The sink rule's action; no fact of its second kind is ever asserted."""
 
 
 class EngineClosed(RuntimeError):
@@ -148,6 +159,10 @@ class Engine:
             for number, definition in enumerate(variants):
                 rules[f"{rule_id}_v{number}"] = {**copy.deepcopy(dict(definition)), "run": action}
         rules[DONE_RULE] = {"all": [{GO: {"kind": SENTINEL_KIND}}], "run": self._mark_done()}
+        rules[SINK_RULE] = {
+            "all": [{"any": {"$ex": {"kind": 1}}}, {"never": {"kind": _NEVER_KIND}}],
+            "run": _never,
+        }
         return rules
 
     def _register(self, definitions: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
@@ -175,16 +190,25 @@ class Engine:
         return rejected
 
     def run(self, facts: Iterable[Mapping[str, Any]]) -> RunResult:
-        """Assert one project's facts, then the sentinel; return every match."""
+        """Assert one project's facts, then the sentinel, in one call; return every match."""
         if self.closed:
             raise EngineClosed("this engine was closed; its ruleset is freed")
+        facts = list(facts)
         sid = f"p{next(self._sids)}"
         result = RunResult()
         self._sink.clear()
         self._done.clear()
-        for fact in facts:
-            self._assert(result, {**fact, "sid": sid})
-        self._assert(result, {"kind": SENTINEL_KIND, "key": SENTINEL_KIND, "sid": sid})
+        sentinel = {"kind": SENTINEL_KIND, "key": SENTINEL_KIND}
+        batch = [*({**f, "sid": sid} for f in facts), {**sentinel, "sid": sid}]
+        try:
+            self._host.assert_facts(self._name, batch)
+        except Exception:  # refused as a whole: find the culprit fact by fact
+            sid = f"p{next(self._sids)}"
+            self._sink.clear()
+            self._done.clear()
+            for fact in facts:
+                self._assert(result, {**fact, "sid": sid})
+            self._assert(result, {**sentinel, "sid": sid})
         result.matches.extend(self._sink)
         if not self._done:
             result.fail("the engine did not complete the run (sentinel not matched)")

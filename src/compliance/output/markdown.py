@@ -16,7 +16,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _project(result: ProjectResult) -> list[str]:
+def project_lines(result: ProjectResult) -> list[str]:
+    """One project's section."""
     info = result.project.info if result.project else None
     lines = [
         f"## {info.name}（{info.year}年，{info.department}）" if info else f"## {result.origin}",
@@ -69,11 +70,6 @@ def _project(result: ProjectResult) -> list[str]:
 
 def render_markdown(run: CheckRun) -> str:
     """The whole run as one Markdown document."""
-    lines = ["# 绩效评价合规检查结果", ""]
-    for result in run.results:
-        lines.extend(_project(result))
-    total = sum(len(r.findings) for r in run.results)
-    lines.append(
-        f"共检查 {len(run.results)} 个项目，规则 {len(run.pack.rules)} 条，发现问题 {total} 项。"
-    )
-    return "\n".join(lines).rstrip() + "\n"
+    from compliance.output.stream import render
+
+    return render("markdown", run.results, len(run.pack.rules), run.rule_errors)

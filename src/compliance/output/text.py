@@ -12,7 +12,8 @@ from compliance.output.common import (
 )
 
 
-def _project(result: ProjectResult) -> list[str]:
+def project_lines(result: ProjectResult) -> list[str]:
+    """One project's block of lines."""
     lines: list[str] = []
     info = result.project.info if result.project else None
     title = f"{info.name}（{info.year}年，{info.department}）" if info else result.origin
@@ -63,11 +64,6 @@ def _project(result: ProjectResult) -> list[str]:
 
 def render_text(run: CheckRun) -> str:
     """The whole run as text; projects separated by a rule line."""
-    blocks = ["\n".join(_project(r)) for r in run.results]
-    total = sum(len(r.findings) for r in run.results)
-    undecided = sum(len(r.undecided) for r in run.results)
-    footer = (
-        f"共检查 {len(run.results)} 个项目，规则 {len(run.pack.rules)} 条，发现问题 {total} 项，"
-        f"未能核查 {undecided} 项。"
-    )
-    return ("\n\n" + "─" * 40 + "\n\n").join(blocks) + "\n\n" + footer + "\n"
+    from compliance.output.stream import render
+
+    return render("text", run.results, len(run.pack.rules), run.rule_errors)

@@ -1,0 +1,124 @@
+"""Batch checks: worker processes give the same results as single checks, in input order.
+
+Not timed: speed is measured by benchmarks/bench_batch.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from compliance.checking.checker import Checker
+from compliance.output import batch
+from compliance.output.stream import project_data
+from compliance.rules.pack import RulePack
+from tests.conftest import CASES, DATA, ROOT, CliRun
+
+BIN = Path(sys.executable).parent / "compliance"
+
+
+def _single(pack: RulePack, paths: list[Path]) -> list[dict[str, object]]:
+    """Each project checked on its own, by a checker of its own, rendered as JSON data."""
+    out = []
+    for path in paths:
+        result = Checker(pack).check_path(path)
+        out.append(json.loads(json.dumps(project_data(result), ensure_ascii=False)))
+    return out
+
+
+def test_two_workers_give_the_results_of_single_checks_in_order(
+    cli: CliRun, pack: RulePack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small chunks and no in-process shortcut, so that the cases really cross
+    # worker processes in several chunks and come back in order.
+    monkeypatch.setattr(batch, "SMALL_RUN", 0)
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    cases = sorted(p for p in CASES.iterdir() if p.is_dir())
+    paths = [os.path.relpath(p, ROOT) for p in cases]
+    code, out, err = cli("check", *paths, "--jobs", "2", "--format", "jsonl", "--fail-on", "none")
+    assert code == 0, err
+    got = [json.loads(line) for line in out.splitlines()]
+    assert [g["origin"] for g in got] == paths
+    monkeypatch.chdir(ROOT)
+    assert got == _single(pack, [Path(p) for p in paths])
+
+
+def test_a_bad_project_keeps_its_place_among_the_workers_results(
+    cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "SMALL_RUN", 0)
+    monkeypatch.setattr(batch, "CHUNK", 1)
+    bad = os.path.relpath(DATA / "bad_records" / "typos.yaml", ROOT)
+    first, last = "cases/selfeval-2023-street-lighting", "cases/selfeval-2022-rural-roads"
+    code, out, err = cli(
+        "check", first, bad, "missing-folder", last, "-j", "2", "--format", "jsonl"
+    )
+    assert code == 2
+    origins = [json.loads(line)["origin"] for line in out.splitlines()]
+    assert origins == [first, bad, "missing-folder", last]
+    assert "typos.yaml:3:9: error: project.year" in err
+
+
+def test_json_is_compact_unless_pretty_and_both_say_the_same(cli: CliRun) -> None:
+    _, compact, _ = cli("check", "cases", "--format", "json", "--fail-on", "none")
+    _, pretty, _ = cli("check", "cases", "--format", "json", "--pretty", "--fail-on", "none")
+    assert len(compact.splitlines()) == 1
+    data = json.loads(compact)
+    assert json.loads(pretty) == data
+    assert pretty == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    cases = [p for p in CASES.iterdir() if p.is_dir()]
+    assert data["summary"]["projects"] == len(data["projects"]) == len(cases)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_run_leaves_no_output_file_and_says_what_was_checked(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import write
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    forms = tmp_path / "forms"
+    write(forms, 1500)
+    target = tmp_path / "out" / "result.json"
+    process = subprocess.Popen(
+        [str(BIN), "check", str(forms), "--jobs", "2", "--format", "json", "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        partial = [p for p in target.parent.glob(".result.json.*") if p.stat().st_size > 100]
+        if partial:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    process.send_signal(stop)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted:" in err and "of 1500 projects checked" in err
+    assert "Traceback" not in err
+    assert list(target.parent.iterdir()) == []
+
+
+def test_an_output_file_gets_the_usual_permissions_and_no_temporary_file_remains(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "result.jsonl"
+    code, _, err = cli(
+        "check", "cases/selfeval-2023-street-lighting", "--format", "jsonl", "-o", str(target)
+    )
+    assert code == 1, err
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in target.parent.iterdir()] == ["result.jsonl"]
