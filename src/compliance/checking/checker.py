@@ -16,7 +16,7 @@ from typing import Any
 
 from compliance.checking.findings import Finding, FindingBuilder, sort_key
 from compliance.checking.recommendations import RecommendationGroup, recommend
-from compliance.checking.undecided import Decider, Undecided
+from compliance.checking.undecided import Decider, Preparations, Undecided
 from compliance.core.errors import (
     InputError,
     InputProblem,
@@ -129,6 +129,8 @@ class Checker:
         for rule_id, reason in self.engine.rejected.items():
             self.rule_errors[rule_id] = InternalProblem("registering the rule", reason, rule_id)
         self.rules = {r.id: r for r in pack.rules if r.id in self.engine.rule_ids}
+        self.preparations = Preparations()
+        """未能核查: conditions resolved once for every project this checker sees."""
         self.aggregates = AggregatePlan(self.rules.values())
         self._users: dict[str, list[str]] = {}
         for (rule_id, _), signature in self.aggregates.names.items():
@@ -262,7 +264,7 @@ class Checker:
         result: ProjectResult,
     ) -> None:
         """未能核查: the rules that neither fired nor held because the records lack data."""
-        decider = Decider(project, by_record, aggregates)
+        decider = Decider(project, by_record, aggregates, self.preparations)
         fired: dict[str, set[str]] = {}
         for finding in result.findings:
             fired.setdefault(finding.rule, set()).add(finding.subject.key)

@@ -14,7 +14,7 @@ from typing import Any
 
 from compliance.checking.checker import Checker
 from compliance.checking.findings import Finding
-from compliance.checking.undecided import Decider, decide_condition
+from compliance.checking.undecided import Decider, Preparations, decide_condition
 from compliance.engine.aggregates import AggregateValue, compute
 from compliance.engine.compiler import aggregate_of, aggregate_scope, aggregate_types
 from compliance.engine.operands import (
@@ -79,7 +79,7 @@ def evaluate(
     aggregates: Mapping[str, AggregateValue],
 ) -> Check:
     """One condition on the facts in ``facts``, decided by :func:`decide_condition`, in words."""
-    found = decide_condition(rule, cond, scope, facts, agg_types)
+    found = decide_condition(rule, cond, scope, facts, Preparations())
     name = aggregate_of(cond)
     if name is not None:
         left = display(None, aggregates[name].value) if name in aggregates else "（无）"

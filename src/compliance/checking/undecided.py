@@ -31,7 +31,7 @@ from compliance.engine.operands import (
     literal,
     resolve,
 )
-from compliance.engine.operators import OPERATORS, State, Truth
+from compliance.engine.operators import OPERATORS, Operator, State, Truth
 from compliance.records.fields import FieldSpec, schema
 from compliance.records.loading import ProjectRecords
 from compliance.records.project import Record
@@ -86,41 +86,147 @@ class ConditionOutcome:
     needs: list[str]
 
 
+@dataclass(frozen=True)
+class PreparedCondition:
+    """What a condition compares, resolved once per rule (operands, literals, wording)."""
+
+    entry: Operator
+    pattern: str
+    """The fact that holds the tested field: the record (``$m``) or an aggregate's."""
+    field: str
+    theirs: Any
+    """The compared value when it is constant (a literal, a parameter, a list)."""
+    operand: Operand | None
+    """The compared value when it is read from the facts (a field, an aggregate, arithmetic)."""
+    tolerance: Decimal
+    need: str
+
+
+_FALSE = _Outcome(Truth.FALSE, [])
+
+
+class Preparations:
+    """Conditions and aggregate types prepared once per rule and reused for every project.
+
+    Why: the same few hundred conditions are decided on every subject of every project;
+    resolving their operands and wording each time cost more than the engine run.
+    """
+
+    def __init__(self) -> None:
+        self._conditions: dict[tuple[str, int, str, bool], PreparedCondition] = {}
+        self._types: dict[str, dict[str, FieldSpec]] = {}
+        self._reads: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
+
+    def reads(self, rule: Rule) -> tuple[frozenset[str], frozenset[str]] | None:
+        """The subject fields and aggregates a rule's ``when`` reads, if that is all it reads.
+
+        None for a rule with ``join`` or ``absent`` clauses: those read other records too.
+        When every field and aggregate read is known, the engine's silence is a decided "no".
+        """
+        if rule.id not in self._reads:
+            self._reads[rule.id] = _reads(rule)
+        return self._reads[rule.id]
+
+    def aggregate_types(self, rule: Rule) -> dict[str, FieldSpec]:
+        """The types of the rule's aggregates."""
+        found = self._types.get(rule.id)
+        if found is None:
+            found = self._types[rule.id] = aggregate_types(rule.spec)
+        return found
+
+    def condition(self, rule: Rule, cond: Condition, scope: Scope) -> PreparedCondition:
+        """``cond`` of ``rule`` as tested on records of ``scope.own_kind``."""
+        key = (rule.id, id(cond), scope.own_kind, scope.in_subject)
+        found = self._conditions.get(key)
+        if found is None:
+            found = self._conditions[key] = self._prepare(rule, cond, scope)
+        return found
+
+    def _prepare(self, rule: Rule, cond: Condition, scope: Scope) -> PreparedCondition:
+        entry = OPERATORS[Op(cond.op)]
+        spec = rule.spec
+        agg_types = self.aggregate_types(rule)
+        name = aggregate_of(cond)
+        if name is not None:
+            pattern, field = aggregate_pattern(name), "value"
+            field_spec = FieldSpec("value", agg_types[name].type, name)
+            scope = aggregate_scope(spec, name, rule.params)
+            need = f"汇总值“{spec.aggregates[name].label or name}”"
+        else:
+            pattern, field = OWN, cond.field
+            field_spec = schema(scope.own_kind)[cond.field]
+            need = f"{kind_label(scope.own_kind)}的{field_title(scope.own_kind, cond.field)}"
+        theirs: Any = None
+        operand: Operand | None = None
+        tolerance = Decimal(0)
+        if entry.operand == "list":
+            theirs = [_engine(literal(field_spec, v)) for v in cond.value]
+        elif entry.operand == "one":
+            resolved = resolve(cond.value, field_spec, scope, agg_types)
+            if isinstance(resolved, Const):
+                theirs = _engine(resolved)
+            else:
+                operand = resolved
+            if cond.tolerance is not None:
+                tol = resolve(cond.tolerance, field_spec, scope, agg_types)
+                if isinstance(tol, Const) and isinstance(tol.value, Decimal):
+                    tolerance = tol.value
+        return PreparedCondition(entry, pattern, field, theirs, operand, tolerance, need)
+
+
+def _reads(rule: Rule) -> tuple[frozenset[str], frozenset[str]] | None:
+    spec = rule.spec
+    if spec.join or spec.absent:
+        return None
+    fields: set[str] = set()
+    aggregates: set[str] = set()
+    for clause in spec.when:
+        for cond in clause.any if isinstance(clause, AnyOf) else [clause]:
+            for name in [
+                cond.field,
+                *_operand_fields(cond.value),
+                *_operand_fields(cond.tolerance),
+            ]:
+                if name.startswith("aggregates."):
+                    aggregates.add(name.removeprefix("aggregates."))
+                else:
+                    fields.add(name)
+    return frozenset(fields), frozenset(aggregates)
+
+
+def _operand_fields(value: Any) -> list[str]:
+    """The fields an operand reads: ``{field: X}``, inside arithmetic too."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "field":
+            return [str(inner)]
+        if isinstance(inner, list):
+            return [n for item in inner for n in _operand_fields(item)]
+    return []
+
+
 def decide_condition(
-    rule: Rule, cond: Condition, scope: Scope, facts: Facts, agg_types: dict[str, FieldSpec]
+    rule: Rule,
+    cond: Condition,
+    scope: Scope,
+    facts: Facts,
+    prepared: Preparations,
 ) -> ConditionOutcome:
     """Decide one condition on the engine facts bound in ``facts`` (``$m``: the record tested).
 
     The one Python evaluation of a condition: the 未能核查 decider and ``explain`` both call it.
     """
-    entry = OPERATORS[Op(cond.op)]
-    spec = rule.spec
-    name = aggregate_of(cond)
-    if name is not None:
-        own = facts.get(aggregate_pattern(name), {})
-        field, field_spec = "value", FieldSpec("value", agg_types[name].type, name)
-        scope = aggregate_scope(spec, name, rule.params)
-        needs = [f"汇总值“{spec.aggregates[name].label or name}”"]
-    else:
-        own = facts[OWN]
-        field, field_spec = cond.field, schema(scope.own_kind)[cond.field]
-        needs = [f"{kind_label(scope.own_kind)}的{field_title(scope.own_kind, cond.field)}"]
-    state = State.on(own, field)
-    mine = own.get(field)
-    theirs: Any = None
-    tolerance = Decimal(0)
-    if entry.operand == "list":
-        theirs = [_engine(literal(field_spec, v)) for v in cond.value]
-    elif entry.operand == "one":
-        operand = resolve(cond.value, field_spec, scope, agg_types)
-        theirs, missing = _operand_value(operand, facts)
+    found = prepared.condition(rule, cond, scope)
+    own = facts.get(found.pattern, {})
+    mine = own.get(found.field)
+    needs = [found.need]
+    theirs = found.theirs
+    if found.operand is not None:
+        theirs, missing = _operand_value(found.operand, facts)
         if missing:
             needs.append(missing)
-        if cond.tolerance is not None:
-            tol = resolve(cond.tolerance, field_spec, scope, agg_types)
-            if isinstance(tol, Const) and isinstance(tol.value, Decimal):
-                tolerance = tol.value
-    return ConditionOutcome(entry.decide(state, mine, theirs, tolerance), mine, theirs, needs)
+    truth = found.entry.decide(State.on(own, found.field), mine, theirs, found.tolerance)
+    return ConditionOutcome(truth, mine, theirs, needs)
 
 
 def _operand_value(operand: Operand, facts: Facts) -> tuple[Any, str | None]:
@@ -145,16 +251,20 @@ class Decider:
         project: ProjectRecords,
         facts: Mapping[int, Mapping[str, Any]],
         aggregates: Mapping[tuple[str, str, str], AggregateValue],
+        prepared: Preparations | None = None,
     ) -> None:
         self.project = project
         self.facts = facts
         self.aggregates = aggregates
+        self.prepared = prepared or Preparations()
+        self._scopes: dict[tuple[str, str, bool], Scope] = {}
 
     def undecided(self, rule: Rule, fired: set[str]) -> list[Undecided]:
         """The subjects of ``rule`` (not among ``fired``) on which it is unknown."""
         out = []
+        reads = self.prepared.reads(rule)
         for record in self.project.of_kind(rule.spec.subject):
-            if record.key in fired:
+            if record.key in fired or (reads is not None and self._all_known(rule, record, reads)):
                 continue
             try:
                 outcome = self.decide(rule, record)
@@ -175,22 +285,44 @@ class Decider:
                 )
         return out
 
+    def _all_known(
+        self, rule: Rule, subject: Record, reads: tuple[frozenset[str], frozenset[str]]
+    ) -> bool:
+        """Whether every field and aggregate the rule reads has a value for ``subject``."""
+        fields, aggregates = reads
+        fact = self.facts[id(subject)]
+        if any(fact.get(name) is None for name in fields):
+            return False
+        return all(
+            isinstance(
+                self._aggregate_fact(rule, name, subject).get("value"), Decimal | int | float | str
+            )
+            for name in aggregates
+        )
+
+    def _aggregate_fact(self, rule: Rule, name: str, subject: Record) -> Mapping[str, Any]:
+        value = self.aggregates.get((rule.id, name, subject.key)) or self.aggregates.get(
+            (rule.id, name, GLOBAL_SUBJECT)
+        )
+        return value.fact if value else {}
+
     def decide(self, rule: Rule, subject: Record) -> _Outcome:
         """The rule on ``subject``: true, false or unknown, and the data it lacks."""
         spec = rule.spec
         fact = self.facts[id(subject)]
         facts: dict[str, Mapping[str, Any]] = {OWN: fact, SUBJECT: fact}
         for name in spec.aggregates:
-            value = self.aggregates.get((rule.id, name, subject.key)) or self.aggregates.get(
-                (rule.id, name, GLOBAL_SUBJECT)
-            )
-            facts[aggregate_pattern(name)] = value.fact if value else {}
-        agg_types = aggregate_types(spec)
+            facts[aggregate_pattern(name)] = self._aggregate_fact(rule, name, subject)
+        agg_types = self.prepared.aggregate_types(rule)
         parts: list[_Outcome] = []
         for clause in spec.when:
             parts.append(self._clause(rule, clause, facts, agg_types, spec.subject))
+            if parts[-1].truth is Truth.FALSE:
+                return _FALSE  # one false condition decides the rule (Kleene's AND)
         for related in spec.join:
             parts.append(self._join(rule, related, facts, agg_types))
+            if parts[-1].truth is Truth.FALSE:
+                return _FALSE
         for related in spec.absent:
             parts.append(self._absent(rule, related, facts, agg_types))
         return _Outcome(
@@ -226,16 +358,16 @@ class Decider:
         kind: str,
         in_subject: bool,
     ) -> _Outcome:
-        spec = rule.spec
-        if aggregate_of(cond) is None:
-            scope = (
+        key = (rule.id, kind, in_subject)
+        scope = self._scopes.get(key)
+        if scope is None:
+            spec = rule.spec
+            scope = self._scopes[key] = (
                 Scope(kind, spec.subject, frozenset(spec.aggregates), rule.params)
                 if in_subject
                 else Scope(kind, spec.subject, frozenset(), rule.params, in_subject=False)
             )
-        else:
-            scope = Scope(kind, spec.subject, frozenset(spec.aggregates), rule.params)
-        found = decide_condition(rule, cond, scope, facts, agg_types)
+        found = decide_condition(rule, cond, scope, facts, self.prepared)
         return _Outcome(found.truth, found.needs)
 
     def _candidates(self, related: Related, facts: Facts) -> list[Mapping[str, Any]]:
