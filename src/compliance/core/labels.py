@@ -6,8 +6,12 @@ Why in core: records, rules, scoring and error messages all list allowed values 
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any
+
+_POINTS = re.compile(r"\s*[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+"""A heading's points as forms print them: ``产出指标(50分)``, ``预算执行情况（10分）``."""
 
 
 class Labeled(StrEnum):
@@ -28,9 +32,10 @@ class Labeled(StrEnum):
         """Map a label or alias to its member; leave anything else to pydantic."""
         if isinstance(text, str):
             wanted = text.strip()
-            for member in cls:
-                if wanted in (member.value, member.label, *member.aliases):
-                    return member
+            for candidate in dict.fromkeys((wanted, _POINTS.sub("", wanted).strip())):
+                for member in cls:
+                    if candidate in (member.value, member.label, *member.aliases):
+                        return member
         return text
 
     @classmethod

@@ -111,3 +111,23 @@ def plain(value: Decimal) -> str:
 def grouped(value: Decimal) -> str:
     """Write money as people read it in reports: ``4,600.00``."""
     return f"{value:,.2f}" if value == value.quantize(Decimal("0.01")) else f"{value:,f}"
+
+
+HALF = Decimal("0.5")
+
+
+def half_unit(written: Decimal) -> Decimal:
+    """Half a unit in the last place the number was written with: 97 → 0.5, 68.07 → 0.005.
+
+    Why: this is the one tolerance policy for figures a document states. A report
+    that writes whole percent is not wrong by 0.4 %; one that writes two decimals
+    is held to them.
+    """
+    exponent = written.as_tuple().exponent
+    places = exponent if isinstance(exponent, int) else 0
+    return HALF.scaleb(min(places, 0))
+
+
+def agrees_as_written(stated: Decimal, exact: Decimal, slack: Decimal | None = None) -> bool:
+    """Whether an exact value rounds to the figure as stated (within ``slack``, default its half unit)."""
+    return abs(stated - exact) <= (half_unit(stated) if slack is None else slack)

@@ -37,18 +37,23 @@ MIN_EXECUTION_PCT = Decimal(90)
 """Execution below this (percent) needs a stated reason (domain.md); the default line."""
 
 
-def rate_percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    """``part ÷ whole`` in percent, rounded half up to 0.01: the one value of a rate."""
+def rate_percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """``part ÷ whole`` in percent, rounded half up to 0.01: the one value of a rate.
+
+    None when either amount is unknown or the whole is 0.
+    """
+    if part is None or whole is None:
+        return None
     return percent(part, whole)
 
 
-def execution_base(budget: Decimal, funds_arrived: Decimal | None) -> Decimal:
+def execution_base(budget: Decimal | None, funds_arrived: Decimal | None) -> Decimal | None:
     """What a project's execution is measured against: funds arrived, else the budget."""
     return funds_arrived if funds_arrived is not None else budget
 
 
-def execution_rate(spent: Decimal, base: Decimal) -> Decimal | None:
-    """Execution rate in percent (None when the base is 0), as rules compare it."""
+def execution_rate(spent: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """Execution rate in percent (None when unknown or the base is 0), as rules compare it."""
     return rate_percent(spent, base)
 
 

@@ -20,16 +20,31 @@ from pydantic import (
 )
 
 from compliance.records.formulas import expected_score
-from compliance.records.project import BLANK_CELLS, Record, Text, blank_to_none
-from compliance.records.quantities import Measure, MeasureKind, deviation, parse_measure
+from compliance.records.project import Record, Score, Text, blank_to_none, is_blank
+from compliance.records.quantities import (
+    Measure,
+    MeasureKind,
+    deviation,
+    parse_measure,
+    with_implied_unit,
+)
 from compliance.records.vocabulary import Dimension, Level1, WorkKind
 
+_TARGET = ("target", "年度指标值", "指标值", "年度指标值(A)", "年初目标值(A)", "目标值")
+_ACTUAL = ("actual", "实际完成值", "完成值", "全年实际值(B)", "实际完成值(B)", "实际值")
 _COLUMNS = {
     "nature": ("nature", "指标性质"),
     "unit": ("unit", "度量单位"),
-    "target": ("target", "年度指标值", "指标值"),
-    "actual": ("actual", "实际完成值"),
+    "target": _TARGET,
+    "actual": _ACTUAL,
 }
+
+
+def _text_cell(value: Any) -> Any:
+    """A cell as written: numbers the YAML read as numbers become text; blanks become None."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    return blank_to_none(value)
 
 
 class Indicator(Record):
@@ -47,35 +62,33 @@ class Indicator(Record):
         "days_late": ("target", "actual"),
     }
     code: Text = Field(title="编号")
-    level1: Annotated[Level1, BeforeValidator(Level1.lookup)] = Field(
-        title="一级指标", validation_alias=AliasChoices("level1", "一级指标")
+    level1: Annotated[Level1 | None, BeforeValidator(Level1.lookup)] = Field(
+        None, title="一级指标", validation_alias=AliasChoices("level1", "一级指标")
     )
-    level2: Annotated[Dimension, BeforeValidator(Dimension.lookup)] = Field(
-        title="二级指标", validation_alias=AliasChoices("level2", "二级指标")
+    level2: Annotated[Dimension | None, BeforeValidator(Dimension.lookup)] = Field(
+        None, title="二级指标", validation_alias=AliasChoices("level2", "二级指标")
     )
     name: Text = Field(title="三级指标", validation_alias=AliasChoices("name", "三级指标"))
     nature: str | None = Field(
         None, title="指标性质", validation_alias=AliasChoices("nature", "指标性质")
     )
-    target: Text = Field(
-        title="指标值", validation_alias=AliasChoices("target", "年度指标值", "指标值")
-    )
+    target: str | None = Field(None, title="指标值", validation_alias=AliasChoices(*_TARGET))
     unit: str | None = Field(
         None, title="度量单位", validation_alias=AliasChoices("unit", "度量单位")
     )
-    actual: str | None = Field(
-        None, title="实际完成值", validation_alias=AliasChoices("actual", "实际完成值")
-    )
-    weight: Decimal | None = Field(
-        None, title="分值", ge=0, validation_alias=AliasChoices("weight", "分值")
-    )
-    score: Decimal | None = Field(
-        None, title="得分", ge=0, validation_alias=AliasChoices("score", "得分")
-    )
+    actual: str | None = Field(None, title="实际完成值", validation_alias=AliasChoices(*_ACTUAL))
+    weight: Score = Field(None, title="分值", validation_alias=AliasChoices("weight", "分值", "权重"))
+    score: Score = Field(None, title="得分", validation_alias=AliasChoices("score", "得分"))
     deviation_reason: str | None = Field(
         None,
         title="偏差原因",
-        validation_alias=AliasChoices("deviation_reason", "偏差原因分析及改进措施", "偏差原因"),
+        validation_alias=AliasChoices(
+            "deviation_reason",
+            "偏差原因分析及改进措施",
+            "偏差原因",
+            "未完成原因分析",
+            "偏差原因分析",
+        ),
     )
     evidence: str | None = Field(None, title="佐证材料")
     work_kind: Annotated[WorkKind, BeforeValidator(WorkKind.lookup)] | None = Field(
@@ -83,12 +96,22 @@ class Indicator(Record):
     )
 
     _blank = field_validator(
-        "actual", "deviation_reason", "evidence", "nature", "unit", mode="before"
-    )(blank_to_none)
+        "target", "actual", "deviation_reason", "evidence", "nature", "unit", mode="before"
+    )(_text_cell)
 
     @property
     def key(self) -> str:
         return self.code
+
+    @computed_field(title="满意度指标")  # type: ignore[prop-decorator]
+    @property
+    def is_satisfaction(self) -> bool:
+        """Whether the indicator measures satisfaction (by its 一级/二级 or its name)."""
+        return (
+            self.level1 is Level1.SATISFACTION
+            or self.level2 is Dimension.SATISFACTION
+            or "满意" in self.name
+        )
 
     @property
     def display_name(self) -> str:
@@ -120,7 +143,7 @@ class Indicator(Record):
         for name in ("target", "actual"):
             key = found[name]
             value = data.get(key) if key else None
-            if value is None or str(value).strip() in BLANK_CELLS:
+            if is_blank(value):
                 continue
             text = str(value).strip()
             if (
@@ -136,37 +159,43 @@ class Indicator(Record):
 
     @cached_property
     def target_measure(self) -> Measure:
-        """The target, parsed."""
-        return parse_measure(self.target)
+        """The target, parsed (an unknown or blank target reads as qualitative '')."""
+        return parse_measure(self.target or "")
 
     @cached_property
     def actual_measure(self) -> Measure | None:
-        """The actual value, parsed, if one was given."""
-        return None if self.actual is None else parse_measure(self.actual)
+        """The actual value, parsed, if one was given; a bare number takes the target's unit.
+
+        Why: forms write ``50`` against ``≥50个`` and ``100`` against ``≥100%``; the unit
+        of the target is implied, as any reader of the form takes it.
+        """
+        if self.actual is None:
+            return None
+        return with_implied_unit(parse_measure(self.actual), self.target_measure)
 
     @computed_field(title="指标值类型")  # type: ignore[prop-decorator]
     @property
-    def target_kind(self) -> MeasureKind:
-        """quantity, percent, date, rank or qualitative."""
-        return self.target_measure.kind
+    def target_kind(self) -> MeasureKind | None:
+        """quantity, percent, date, rank or qualitative; absent without a target."""
+        return None if self.target is None else self.target_measure.kind
 
     @computed_field(title="指标值方向")  # type: ignore[prop-decorator]
     @property
-    def target_op(self) -> str:
-        """The operator of the target: >=, <=, >, < or =."""
-        return self.target_measure.op
+    def target_op(self) -> str | None:
+        """The operator of the target: >=, <=, >, < or =; absent without a target."""
+        return None if self.target is None else self.target_measure.op
 
     @computed_field(title="指标值（规范化）")  # type: ignore[prop-decorator]
     @property
-    def target_normalized(self) -> str:
-        """The target in canonical form, equal for targets that mean the same."""
-        return self.target_measure.normalized
+    def target_normalized(self) -> str | None:
+        """The target in canonical form, equal for targets that mean the same; absent without a target."""
+        return None if self.target is None else self.target_measure.normalized
 
     @computed_field(title="指标值计量单位")  # type: ignore[prop-decorator]
     @property
-    def target_unit(self) -> str:
-        """The target's unit (base unit after conversion)."""
-        return self.target_measure.unit
+    def target_unit(self) -> str | None:
+        """The target's unit (base unit after conversion); absent without a target."""
+        return None if self.target is None else self.target_measure.unit
 
     @computed_field(title="实际值类型")  # type: ignore[prop-decorator]
     @property
@@ -186,9 +215,9 @@ class Indicator(Record):
 
     @computed_field(title="指标值为定性表述")  # type: ignore[prop-decorator]
     @property
-    def target_is_qualitative(self) -> bool:
-        """Whether the target has no measurable number, date or rank."""
-        return self.target_measure.kind is MeasureKind.QUALITATIVE
+    def target_is_qualitative(self) -> bool | None:
+        """Whether the target has no measurable number, date or rank; absent without a target."""
+        return None if self.target is None else self.target_measure.kind is MeasureKind.QUALITATIVE
 
     @computed_field(title="实际值为定性表述")  # type: ignore[prop-decorator]
     @property

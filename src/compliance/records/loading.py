@@ -201,7 +201,36 @@ def _references(case: CaseFile) -> list[tuple[Record, str, str]]:
     for record in linked:
         if record.sub_project is not None and record.sub_project not in numbers:
             bad.append((record, "sub_project", f"names no sub-project: {record.sub_project}"))
+    codes = {s.code for s in case.statements}
+    for statement in case.statements:
+        if statement.part_of is not None and statement.part_of not in codes:
+            bad.append((statement, "part_of", f"names no statement: '{statement.part_of}'"))
+        for term in statement.rate_of or ():
+            if term not in codes:
+                bad.append((statement, "rate_of", f"names no statement: '{term}'"))
     return bad
+
+
+def _link(case: CaseFile) -> None:
+    """Give records what they are checked against: totals their parts, documents their number.
+
+    Why here: a totals row, a stated total or a repeated document type is judged
+    against other records of the same project; the loader is the one place that
+    sees them all, and the records then compute the derived fields exactly.
+    """
+    for row in case.form_funds:
+        row.attach_parts(case.form_funds)
+    codes = {s.code: s for s in case.statements}
+    for statement in case.statements:
+        parts = [s for s in case.statements if s.part_of == statement.code]
+        terms = statement.rate_of
+        pair = (codes[terms[0]], codes[terms[1]]) if terms and all(t in codes for t in terms) else None
+        statement.link(parts, pair)
+    seen: dict[str, int] = {}
+    for document in case.documents:
+        if document.key_is_derived:
+            seen[document.key] = seen.get(document.key, 0) + 1
+            document.number_as(seen[document.key])
 
 
 def load_project(path: Path) -> ProjectRecords:
@@ -260,6 +289,7 @@ def build_project(data: Any, locate: Callable[[PathKey], Location], origin: str)
             record.located(locate((section, index)))
             where[id(record)] = (section, index)
             records.append(record)
+    _link(case)
     problems = _unique_keys(records[1:], where)
     for record, field_name, message in _references(case):
         section, index = where[id(record)]

@@ -11,7 +11,9 @@ registers in :mod:`compliance.records.registers`, the self-evaluation form in
 
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -26,9 +28,9 @@ from pydantic import (
 )
 
 from compliance.core.errors import Location
-from compliance.core.numbers import MAX_ENGINE_ABS, YUAN_PER_WAN
+from compliance.core.numbers import MAX_ENGINE_ABS, YUAN_PER_WAN, agrees_as_written
 from compliance.records import formulas
-from compliance.records.vocabulary import EvaluationKind, Status, WorkKind
+from compliance.records.vocabulary import EvaluationKind, Scope, Status, WorkKind
 
 
 class MoneyMarker:
@@ -38,18 +40,102 @@ class MoneyMarker:
 MONEY = MoneyMarker()
 MAX_MONEY = MAX_ENGINE_ABS / YUAN_PER_WAN
 """The largest amount (万元) the engine can compare exactly; larger is surely a typo."""
-Money = Annotated[Decimal, MONEY, Field(ge=0, lt=MAX_MONEY, allow_inf_nan=False)]
-SignedMoney = Annotated[Decimal, MONEY, Field(gt=-MAX_MONEY, lt=MAX_MONEY, allow_inf_nan=False)]
-Text = Annotated[str, Field(min_length=1)]
 
-BLANK_CELLS = {"", "——", "—", "-", "--", "/", "无"}
+BLANK_CELLS = frozenset({"", "——", "—", "-", "--", "/", "／"})
+"""How tables write an empty cell. ``无`` is not among them: it is an answer ("none")."""
+
+
+def is_blank(value: Any) -> bool:
+    """Whether a cell as written is empty (``""``, ``——``, ``/``; ``None`` from ``null``)."""
+    return value is None or (isinstance(value, str) and value.strip() in BLANK_CELLS)
 
 
 def blank_to_none(value: Any) -> Any:
-    """Read the placeholders tables use for an empty cell (——, /, 无) as no value."""
-    if isinstance(value, str) and value.strip() in BLANK_CELLS:
+    """Read an empty cell (——, /, "") as no value; the field still counts as written.
+
+    Why: pydantic's ``model_fields_set`` then tells an omitted field (unknown: the
+    source does not say) from one written blank (the document was seen, the cell is
+    empty), which is what ``absent`` conditions need.
+    """
+    return None if is_blank(value) else value
+
+
+_GROUPING = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+
+
+def read_number(value: Any) -> Any:
+    """A number as a form prints it: ``1,200.50``, `` 85 ``, ``"9"``; a blank cell is no value."""
+    if is_blank(value):
         return None
+    if isinstance(value, str):
+        text = _GROUPING.sub("", value.strip().replace(" ", ""))
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return value
     return value
+
+
+def read_money(value: Any) -> Any:
+    """An amount in 万元; ``12,000元`` is read in 元 and converted exactly, ``3.36万元`` as is."""
+    if isinstance(value, str) and not is_blank(value):
+        text = value.strip().replace(" ", "")
+        if text.endswith("万元"):
+            return read_number(text[:-2])
+        if text.endswith("元"):
+            number = read_number(text[:-1])
+            return number / YUAN_PER_WAN if isinstance(number, Decimal) else value
+    return read_number(value)
+
+
+def read_date(value: Any) -> Any:
+    """A date as reports write it (``2019年1月10日``, ``2019-01-10``); a blank is no value."""
+    if is_blank(value):
+        return None
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*", value)
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return value
+    return value
+
+
+_MONEY_RANGE = Field(ge=0, lt=MAX_MONEY, allow_inf_nan=False)
+Money = Annotated[
+    Annotated[Decimal, _MONEY_RANGE] | None, BeforeValidator(read_money), MONEY
+]
+"""An amount in 万元, or ``None``: unknown when omitted, blank when written empty."""
+SignedMoney = Annotated[
+    Annotated[Decimal, Field(gt=-MAX_MONEY, lt=MAX_MONEY, allow_inf_nan=False)] | None,
+    BeforeValidator(read_money),
+    MONEY,
+]
+Number = Annotated[
+    Annotated[Decimal, Field(allow_inf_nan=False)] | None, BeforeValidator(read_number)
+]
+"""A number as printed (``"9"``, ``1,200.50``), or ``None``."""
+Score = Annotated[
+    Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] | None, BeforeValidator(read_number)
+]
+"""A non-negative number (分值, 得分), or ``None``."""
+Day = Annotated[dt.date | None, BeforeValidator(read_date)]
+
+
+def read_percent(value: Any) -> Any:
+    """``95.2%`` as written → 95.2 (keeping the places written); a blank cell is no value."""
+    if isinstance(value, str):
+        text = value.strip().rstrip("%％").strip()
+        return read_number(text)
+    return read_number(value)
+
+
+Percent = Annotated[
+    Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] | None, BeforeValidator(read_percent)
+]
+"""A rate in percent as printed (``100.00%``, ``86%``, ``97``), or ``None``."""
+Text = Annotated[str, Field(min_length=1)]
 
 
 class Record(BaseModel):
@@ -92,24 +178,47 @@ class Record(BaseModel):
 
 
 class ProjectInfo(Record):
-    """The evaluated project as a whole (项目基本情况)."""
+    """The evaluated project or department as a whole (项目基本情况).
+
+    Only the name is required: real documents are partial, and a field the source
+    does not state stays unknown (omitted) rather than taking a placeholder.
+    """
 
     kind = "project"
     label = "项目"
     name: Text = Field(title="项目名称")
-    year: int = Field(title="年度", ge=1990, le=2100)
-    department: Text = Field(title="主管部门")
-    implementing_unit: str | None = Field(None, title="实施单位")
-    evaluation_kind: Annotated[EvaluationKind, BeforeValidator(EvaluationKind.lookup)] = Field(
-        title="评价类型"
+    scope: Annotated[Scope | None, BeforeValidator(Scope.lookup)] = Field(
+        None, title="评价对象", description="项目支出 or 部门整体支出"
     )
-    budget: Money = Field(title="预算数（万元）")
-    funds_arrived: Money | None = Field(None, title="到位资金（万元）")
-    spent: Money = Field(title="支出数（万元）")
+    year: int | None = Field(None, title="年度", ge=1990, le=2100)
+    region: str | None = Field(None, title="地区")
+    department: str | None = Field(None, title="主管部门")
+    implementing_unit: str | None = Field(None, title="实施单位")
+    evaluation_kind: Annotated[EvaluationKind | None, BeforeValidator(EvaluationKind.lookup)] = (
+        Field(None, title="评价类型")
+    )
+    evaluating_agency: str | None = Field(None, title="评价机构")
+    commissioned_by: str | None = Field(None, title="委托方")
+    report_date: Day = Field(None, title="报告日期")
+    budget: Money = Field(None, title="预算数（万元）")
+    funds_arrived: Money = Field(None, title="到位资金（万元）")
+    spent: Money = Field(None, title="支出数（万元）")
+    stated_execution_rate: Percent = Field(
+        None, title="所述预算执行率（%）", description="the rate as the report states it"
+    )
     goal: str | None = Field(None, title="总体目标")
     execution_note: str | None = Field(None, title="预算执行情况说明")
 
-    _blank = field_validator("goal", "execution_note", mode="before")(blank_to_none)
+    _blank = field_validator(
+        "goal",
+        "execution_note",
+        "department",
+        "implementing_unit",
+        "evaluating_agency",
+        "commissioned_by",
+        "region",
+        mode="before",
+    )(blank_to_none)
 
     @property
     def key(self) -> str:
@@ -126,7 +235,7 @@ class ProjectInfo(Record):
         return formulas.execution_rate(self.spent, self.execution_base)
 
     @property
-    def execution_base(self) -> Decimal:
+    def execution_base(self) -> Decimal | None:
         """What execution is measured against (:func:`formulas.execution_base`)."""
         return formulas.execution_base(self.budget, self.funds_arrived)
 
@@ -134,9 +243,33 @@ class ProjectInfo(Record):
     @property
     def arrival_rate(self) -> Decimal | None:
         """Funds arrived over budget."""
-        if self.funds_arrived is None:
+        if self.funds_arrived is None or self.budget is None:
             return None
         return formulas.rate_percent(self.funds_arrived, self.budget)
+
+    @computed_field(title="所述执行率与金额相符")  # type: ignore[prop-decorator]
+    @property
+    def stated_rate_agrees(self) -> bool | None:
+        """Whether the stated rate is the amounts' rate to the places it is written with."""
+        base = self.execution_base
+        if self.stated_execution_rate is None or self.spent is None or not base:
+            return None
+        return agrees_as_written(self.stated_execution_rate, self.spent / base * 100)
+
+    @computed_field(title="据以评价的预算执行率（%）")  # type: ignore[prop-decorator]
+    @property
+    def execution_rate_used(self) -> Decimal | None:
+        """The rate from the amounts when known, else the rate the report states."""
+        rate = self.execution_rate
+        return rate if rate is not None else self.stated_execution_rate
+
+    @computed_field(title="超出预算金额（万元）")  # type: ignore[prop-decorator]
+    @property
+    def overspent(self) -> Annotated[Decimal, MONEY] | None:
+        """Spent minus budget when both are known (positive: spending above the budget)."""
+        if self.spent is None or self.budget is None:
+            return None
+        return self.spent - self.budget
 
 
 class SpendingArea(Record):
@@ -146,8 +279,8 @@ class SpendingArea(Record):
     label = "支出领域"
     code: Text = Field(title="编号")
     name: Text = Field(title="支出领域")
-    budget: Money = Field(title="预算小计（万元）")
-    spent: Money = Field(title="支出小计（万元）")
+    budget: Money = Field(None, title="预算小计（万元）")
+    spent: Money = Field(None, title="支出小计（万元）")
 
     @property
     def key(self) -> str:
@@ -171,13 +304,15 @@ class SubProject(Record):
     work_kind: Annotated[WorkKind, BeforeValidator(WorkKind.lookup)] | None = Field(
         None, title="工作类型"
     )
-    budget: Money = Field(title="预算（万元）")
-    spent: Money = Field(title="支出（万元）")
-    status: Annotated[Status, BeforeValidator(Status.lookup)] = Field(title="完成状态")
+    budget: Money = Field(None, title="预算（万元）")
+    spent: Money = Field(None, title="支出（万元）")
+    status: Annotated[Status | None, BeforeValidator(Status.lookup)] = Field(
+        None, title="完成状态"
+    )
     completion: str | None = Field(None, title="完成情况")
     note: str | None = Field(None, title="备注")
     transferred_to: str | None = Field(None, title="资金划转单位")
-    transferred_amount: Money | None = Field(None, title="划转金额（万元）")
+    transferred_amount: Money = Field(None, title="划转金额（万元）")
 
     _blank = field_validator("department", "note", "completion", "transferred_to", mode="before")(
         blank_to_none
@@ -207,6 +342,8 @@ class SubProject(Record):
 
     @computed_field(title="结余（万元）")  # type: ignore[prop-decorator]
     @property
-    def unspent(self) -> Annotated[Decimal, MONEY]:
+    def unspent(self) -> Annotated[Decimal, MONEY] | None:
         """Budget not spent."""
+        if self.spent is None or self.budget is None:
+            return None
         return self.budget - self.spent

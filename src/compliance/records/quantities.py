@@ -130,6 +130,11 @@ _RANK = re.compile(
     r"^(?P<scope>全国|全省|全市|全区|省内|市内|国内)?(?:排名)?(?:前|第)"
     r"(?P<n>\d+|[一二两三四五六七八九十百]+)(?:名|位)?(?P<tail>.*)$"
 )
+_RANK_IN_TEXT = re.compile(
+    r"(?P<scope>全国|全省|全市|全州|全区|全县|省内|市内|州内|国内|同行业|同类)?(?:排名|排位|位列|进入|跻身)?"
+    r"(?:前|第)(?P<n>\d+|[一二两三四五六七八九十百]+)(?:名|位)"
+)
+"""A ranking inside a sentence: ``……力争进入全市前三名``."""
 _DATE_FULL = re.compile(r"^(\d{4})[年\-/.](\d{1,2})[月\-/.](\d{1,2})日?(?:前|之前|以前)?$")
 _DATE_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月(?:底|末|份|)(?:前|之前|以前)?$")
 _DATE_YEAR = re.compile(r"^(\d{4})年(?:底|末|年底|年末)(?:前|之前|以前)?$")
@@ -148,6 +153,8 @@ class Measure:
     dimension: str = ""
     day: date | None = None
     scope: str = ""
+    written_unit: str = ""
+    """The unit as written (``万元``, ``个``, ``%``), before conversion to the base unit."""
 
     @property
     def is_bound(self) -> bool:
@@ -244,23 +251,61 @@ def parse_measure(raw: str) -> Measure:
             )
     m = _NUMBER.match(body.replace(" ", ""))
     if not m:
+        if found := _RANK_IN_TEXT.search(body):
+            try:
+                rank = _chinese_int(found["n"])
+            except KeyError:
+                rank = 0
+            if rank:
+                scope = found["scope"] or ""
+                return Measure(raw, MeasureKind.RANK, "<=", Decimal(rank), "名", "rank", scope=scope)
         return Measure(raw, MeasureKind.QUALITATIVE, dimension="qualitative")
     number = Decimal(m["num"].replace(",", ""))
     rest = m["rest"]
-    if rest.startswith("%") or rest.startswith("％"):
-        return Measure(raw, MeasureKind.PERCENT, op, number, "%", "percent")
+    if rest.startswith(("%", "％", "百分比")):
+        return Measure(raw, MeasureKind.PERCENT, op, number, "%", "percent", written_unit="%")
     for word, factor in _MULTIPLIERS.items():
         if rest.startswith(word):
             number *= factor
             rest = rest[len(word) :]
             break
     rest = rest.lstrip("余多").strip()
+    written = m["rest"].lstrip("余多").strip()
     unit = UNITS.get(rest)
     if unit is not None:
         return Measure(
-            raw, MeasureKind.QUANTITY, op, unit.to_base(number), unit.base, unit.dimension
+            raw,
+            MeasureKind.QUANTITY,
+            op,
+            unit.to_base(number),
+            unit.base,
+            unit.dimension,
+            written_unit=written,
         )
-    return Measure(raw, MeasureKind.QUANTITY, op, number, rest, f"count:{rest}")
+    return Measure(raw, MeasureKind.QUANTITY, op, number, rest, f"count:{rest}", written_unit=written)
+
+
+def with_implied_unit(actual: Measure, target: Measure) -> Measure:
+    """Read a bare number (``50``) in the unit of its target (``≥50个``), as forms mean it.
+
+    Only a plain number without unit or operator takes the target's written unit;
+    anything else is returned unchanged.
+    """
+    bare = actual.kind is MeasureKind.QUANTITY and actual.unit == "" and not actual.is_bound
+    if not bare or target.kind not in (MeasureKind.QUANTITY, MeasureKind.PERCENT):
+        return actual
+    if not target.written_unit:
+        return actual
+    implied = parse_measure(actual.raw.strip() + target.written_unit)
+    return Measure(
+        actual.raw,
+        implied.kind,
+        implied.op,
+        implied.number,
+        implied.unit,
+        implied.dimension,
+        written_unit=implied.written_unit,
+    )
 
 
 def deviation(target: Measure, actual: Measure) -> Decimal | None:

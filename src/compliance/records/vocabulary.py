@@ -20,10 +20,17 @@ class EvaluationKind(Labeled):
     FINANCE = "finance", "财政评价", "财政重点评价"
 
 
+class Scope(Labeled):
+    """What was evaluated: one project's spending or a department's whole spending."""
+
+    PROJECT = "project", "项目支出", "项目"
+    DEPARTMENT = "department", "部门整体支出", "部门整体", "整体支出", "机关整体支出"
+
+
 class Status(Labeled):
     """How far a sub-project got."""
 
-    COMPLETED = "completed", "已完成", "完成", "已验收"
+    COMPLETED = "completed", "已完成", "完成", "已验收", "已完工"
     NOT_STARTED = "not_started", "未开展", "未实施"
     IN_PROGRESS = "in_progress", "实施中", "进行中"
 
@@ -56,6 +63,10 @@ class DocumentType(Labeled):
     ACCEPTANCE_REPORT = "acceptance_report", "验收报告"
     SATISFACTION_SURVEY = "satisfaction_survey", "满意度调查报告"
     EXECUTION_EXPLANATION = "execution_explanation", "预算执行说明"
+    FUNDS_NOTICE = "funds_notice", "资金下达文件", "资金下达通知", "下达文件"
+    POLICY = "policy", "政策文件", "管理办法"
+    EVALUATION_REPORT = "evaluation_report", "绩效评价报告", "评价报告"
+    SELF_EVALUATION_FORM = "self_evaluation_form", "绩效自评表", "自评表"
     OTHER = "other", "其他"
 
 
