@@ -321,6 +321,94 @@ def a_statement(scenario: Scenario, place: str, quantity: str, value: str) -> No
     scenario.add("statements", {"code": code, "quantity": quantity, "value": value, "place": place})
 
 
+def _statement(scenario: Scenario, quantity: str) -> dict[str, Any]:
+    for item in scenario.record.get("statements", []):
+        if item["quantity"] == quantity:
+            return item
+    raise AssertionError(f"no statement '{quantity}' in the scenario")
+
+
+@given(parsers.parse("材料称{quantity}为{value}，是“{total}”的一部分"))
+def a_part(scenario: Scenario, quantity: str, value: str, total: str) -> None:
+    code = f"S{len(scenario.record.get('statements', [])) + 1}"
+    part_of = _statement(scenario, total)["code"]
+    scenario.add(
+        "statements", {"code": code, "quantity": quantity, "value": value, "part_of": part_of}
+    )
+
+
+@given(parsers.parse("材料称{quantity}为{value}，按“{top}”÷“{bottom}”计算"))
+def a_rate(scenario: Scenario, quantity: str, value: str, top: str, bottom: str) -> None:
+    code = f"S{len(scenario.record.get('statements', [])) + 1}"
+    terms = [_statement(scenario, top)["code"], _statement(scenario, bottom)["code"]]
+    scenario.add(
+        "statements", {"code": code, "quantity": quantity, "value": value, "rate_of": terms}
+    )
+
+
+@given(parsers.parse("材料称{quantity}为{value}，所列名目为“{names}”"))
+def a_listed_count(scenario: Scenario, quantity: str, value: str, names: str) -> None:
+    code = f"S{len(scenario.record.get('statements', [])) + 1}"
+    listed = names.split("、")
+    scenario.add(
+        "statements", {"code": code, "quantity": quantity, "value": value, "listed": listed}
+    )
+
+
+@given(parsers.re(r"材料称(?P<quantity>[^，“”]+?)为(?P<value>[^，“”]+)$"))
+def a_bare_statement(scenario: Scenario, quantity: str, value: str) -> None:
+    code = f"S{len(scenario.record.get('statements', [])) + 1}"
+    scenario.add("statements", {"code": code, "quantity": quantity, "value": value})
+
+
+@given(parsers.re(r"文件“(?P<title>[^”]+)”（(?P<kind>[^）]+)）未(?P<what>签字|盖章)$"))
+def a_document_lacking(scenario: Scenario, title: str, kind: str, what: str) -> None:
+    code = f"DOC-{len(scenario.record.get('documents', [])) + 1}"
+    field = "signed" if what == "签字" else "sealed"
+    scenario.add("documents", {"code": code, "type": kind, "title": title, field: False})
+
+
+@given(parsers.parse("报告所述预算执行率为{rate}"))
+def a_stated_rate(scenario: Scenario, rate: str) -> None:
+    scenario.record.setdefault("project", {})["stated_execution_rate"] = rate
+
+
+@given(parsers.parse("评价结论为“{text}”"))
+def a_conclusion(scenario: Scenario, text: str) -> None:
+    scenario.record.setdefault("form", {})["conclusion"] = text
+
+
+@given("自评表的评价结论、存在问题和改进措施栏均为空")
+def blank_conclusions(scenario: Scenario) -> None:
+    scenario.record.setdefault("form", {}).update(conclusion="", problems="", measures="")
+
+
+@given("自评表的项目负责人和财务负责人栏均为空")
+def blank_signatories(scenario: Scenario) -> None:
+    scenario.record.setdefault("form", {}).update(project_lead="", finance_lead="")
+
+
+@given(parsers.parse("指标“{name}”分值 {weight} 分，完成值和得分栏为空"))
+def a_blank_score(scenario: Scenario, name: str, weight: str) -> None:
+    for item in scenario.record.get("indicators", []):
+        if item["name"] == name:
+            item.update(weight=weight, score="", actual="")
+            return
+    raise AssertionError(f"no indicator '{name}'")
+
+
+@given(
+    parsers.re(
+        r"(?P<level1>产出|效益|满意度)指标(（(?P<level2>[^）]+)）)?“(?P<name>[^”]+)”"
+        r"指标值为“(?P<target>[^”]+)”$"
+    )
+)
+def an_indicator_without_actual(
+    scenario: Scenario, level1: str, level2: str | None, name: str, target: str
+) -> None:
+    _indicator(scenario, level1, level2, name, target)
+
+
 @given(parsers.parse("参数 {key} 设为 {value}"))
 def a_setting(scenario: Scenario, key: str, value: str) -> None:
     scenario.settings[key] = value

@@ -209,6 +209,9 @@ class Statement(Record):
     rate_of: tuple[str, str] | None = Field(
         None, title="比率的分子与分母（编号）", description="[numerator code, denominator code]"
     )
+    listed: tuple[str, ...] | None = Field(
+        None, title="所列名目", description="the items the document lists for a stated count"
+    )
     _parts: tuple[Statement, ...] = PrivateAttr(())
     _rate_terms: tuple[Statement, Statement] | None = PrivateAttr(None)
 
@@ -248,14 +251,37 @@ class Statement(Record):
         return self.measure.unit
 
     @property
+    def _factor(self) -> Decimal:
+        """From the number as written to the base unit (万元 → 元: 10000)."""
+        measure, written = self.measure, _written_number(self.value)
+        if measure.number is None or not written:
+            return Decimal(1)
+        return abs(measure.number / written)
+
+    @property
     def slack(self) -> Decimal:
-        """Half a unit in the last written place, in the base unit."""
+        """How far the figure may lie from the exact value: half a unit in its last written place.
+
+        A whole count (``15个``, ``205人``) is exact: people and projects are counted,
+        not rounded.
+        """
         measure = self.measure
         written = _written_number(self.value)
         if measure.number is None or written is None:
             return Decimal(0)
-        factor = measure.number / written if written else Decimal(1)
-        return half_unit(written) * abs(factor)
+        whole = written == written.to_integral_value() and "." not in self.value
+        if whole and measure.dimension.startswith("count:") and self._factor == 1:
+            return Decimal(0)
+        return half_unit(written) * self._factor
+
+    @computed_field(title="分项合计（按所述单位）")  # type: ignore[prop-decorator]
+    @property
+    def parts_sum_text(self) -> str | None:
+        """The parts' sum written in the total's own unit (``16个``, ``89.99万元``)."""
+        total = self.parts_sum
+        if total is None:
+            return None
+        return f"{format((total / self._factor).normalize(), 'f')}{self.measure.written_unit}"
 
     @computed_field(title="是否为满意度")  # type: ignore[prop-decorator]
     @property
@@ -289,6 +315,26 @@ class Statement(Record):
             return None
         slack = self.slack + sum((p.slack for p in parts), Decimal(0))
         return abs(self.parts_sum - total) <= slack
+
+    @computed_field(title="所列名目个数")  # type: ignore[prop-decorator]
+    @property
+    def listed_count(self) -> int | None:
+        """How many distinct items the document lists for this count; absent when none listed."""
+        return len(dict.fromkeys(self.listed)) if self.listed else None
+
+    @computed_field(title="所列名目")  # type: ignore[prop-decorator]
+    @property
+    def listed_names(self) -> str | None:
+        """The listed items joined with 、 (for messages)."""
+        return "、".join(dict.fromkeys(self.listed)) if self.listed else None
+
+    @computed_field(title="所述个数与所列名目相符")  # type: ignore[prop-decorator]
+    @property
+    def count_agrees(self) -> bool | None:
+        """Whether a stated count (``10个``) equals the number of items listed for it."""
+        if self.listed_count is None or self.base_value is None:
+            return None
+        return self.base_value == self.listed_count
 
     @computed_field(title="按所引金额计算的比率（%）")  # type: ignore[prop-decorator]
     @property

@@ -103,8 +103,8 @@ def new_rule(pack: RulePack, root: Path, rule_id: str, category: str) -> list[Pa
         if path.exists():
             raise ValueError(f"{path} exists already")
     schema = (
-        Path(*([".."] * len(folder.relative_to(root).parts)), SCHEMA_NAME)
-        if folder != root
+        Path(*([".."] * len(folder.resolve().relative_to(root.resolve()).parts)), SCHEMA_NAME)
+        if folder.resolve() != root.resolve()
         else Path(SCHEMA_NAME)
     )
     rule_path.write_text(
