@@ -69,7 +69,7 @@ def scenario_counts(features: Path = FEATURES) -> dict[str, int]:
 def firing_cases(pack: RulePack, cases: Path = CASES) -> dict[str, list[str]]:
     """For each rule, the cases (folders with expected.yaml) it fires on."""
     fired: dict[str, list[str]] = {}
-    folders = sorted(p.parent for p in cases.glob("*/expected.yaml"))
+    folders = sorted(p.parent for p in cases.glob("**/expected.yaml"))
     if not folders:
         return fired
     with Checker(pack) as checker:

@@ -109,13 +109,14 @@ def load_examples(path: Path) -> list[Example]:
                 f"expected {parsed.rule}{EXAMPLES_SUFFIX}",
             )
         )
+    allowed = (*SECTIONS, "coverage")
     for section in parsed.base:
-        if section not in SECTIONS:
+        if section not in allowed:
             problems.append(
                 InputProblem(
                     doc.locate(("base", section)),
                     f"base.{section}",
-                    f"unknown section '{section}'; allowed: {', '.join(SECTIONS)}",
+                    f"unknown section '{section}'; allowed: {', '.join(allowed)}",
                 )
             )
     if problems:
