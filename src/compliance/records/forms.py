@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from compliance.core.numbers import agrees_as_written
 from compliance.records import formulas
 from compliance.records.project import MONEY, Money, Percent, Record, Score, blank_to_none
 from compliance.records.vocabulary import Labeled
@@ -277,13 +278,15 @@ class FundsRow(Record):
             return None
         return not self.budget
 
+    @computed_field(title="据以计算的全年预算数（万元）")  # type: ignore[prop-decorator]
     @property
-    def effective_budget(self) -> Decimal | None:
+    def effective_budget(self) -> Annotated[Decimal, MONEY] | None:
         """The budget the rates use: the parts' sum where the printed total is unusable."""
         return self.parts_budget if self.total_unusable else self.budget
 
+    @computed_field(title="据以计算的全年执行数（万元）")  # type: ignore[prop-decorator]
     @property
-    def effective_spent(self) -> Decimal | None:
+    def effective_spent(self) -> Annotated[Decimal, MONEY] | None:
         """The spending the rates use: the parts' sum where the printed total is unusable."""
         return self.parts_spent if self.total_unusable else self.spent
 
@@ -292,6 +295,15 @@ class FundsRow(Record):
     def rate_computed(self) -> Decimal | None:
         """全年执行数 ÷ 全年预算数, in percent (from the parts when the total is inconsistent)."""
         return formulas.execution_rate(self.effective_spent, self.effective_budget)
+
+    @computed_field(title="填报执行率与表内数据相符（按填报精度）")  # type: ignore[prop-decorator]
+    @property
+    def rate_agrees(self) -> bool | None:
+        """Whether the printed rate is the table's rate to the places it is printed with (86% ≈ 86.2%)."""
+        budget, spent = self.effective_budget, self.effective_spent
+        if self.rate is None or budget is None or spent is None or not budget:
+            return None
+        return agrees_as_written(self.rate, spent / budget * 100)
 
     @computed_field(title="按公式应得分")  # type: ignore[prop-decorator]
     @property

@@ -138,6 +138,8 @@ _RANK_IN_TEXT = re.compile(
 _DATE_FULL = re.compile(r"^(\d{4})[年\-/.](\d{1,2})[月\-/.](\d{1,2})日?(?:前|之前|以前)?$")
 _DATE_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月(?:底|末|份|)(?:前|之前|以前)?$")
 _DATE_YEAR = re.compile(r"^(\d{4})年(?:底|末|年底|年末)(?:前|之前|以前)?$")
+_DATE_NO_YEAR = re.compile(r"^(\d{1,2})月(?:底|末|份|)(?:前|之前|以前)?$")
+"""A deadline without its year (``12月底之前``): a date, though its day depends on the year."""
 _DATE_HALF = re.compile(r"^(\d{4})年(上半年|下半年)(?:前|之前|以前)?$")
 
 
@@ -236,6 +238,13 @@ def parse_measure(raw: str) -> Measure:
     """Parse a value as written; anything without a number is qualitative."""
     text = raw.strip().replace("（", "(").replace("）", ")")
     op, body = _split_operator(text)
+    if body.endswith("完成") and len(body) > 2:
+        stem = body[: -len("完成")]
+        if _parse_date(stem) is not None or _DATE_NO_YEAR.match(stem):
+            body = stem
+    if (m := _DATE_NO_YEAR.match(body)) and 1 <= int(m[1]) <= 12:
+        before = body.endswith(_BEFORE)
+        return Measure(raw, MeasureKind.DATE, "<=" if before else op, dimension="date")
     parsed = _parse_date(body)
     if parsed is not None:
         day, before = parsed
