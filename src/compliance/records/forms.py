@@ -88,8 +88,8 @@ class SelfEvaluation(Record):
 
     kind = "form"
     label = "自评表"
-    layout: Annotated[FormLayout, BeforeValidator(FormLayout.lookup)] = Field(
-        FormLayout.CENTRAL, title="表样"
+    layout: Annotated[FormLayout | None, BeforeValidator(FormLayout.lookup)] = Field(
+        None, title="表样"
     )
     goal_expected: str | None = Field(
         None,
