@@ -368,6 +368,11 @@ def a_document_lacking(scenario: Scenario, title: str, kind: str, what: str) -> 
     scenario.add("documents", {"code": code, "type": kind, "title": title, field: False})
 
 
+@given(parsers.parse("项目的预算执行情况说明为“{note}”"))
+def an_execution_note(scenario: Scenario, note: str) -> None:
+    scenario.record.setdefault("project", {})["execution_note"] = note
+
+
 @given(parsers.parse("报告所述预算执行率为{rate}"))
 def a_stated_rate(scenario: Scenario, rate: str) -> None:
     scenario.record.setdefault("project", {})["stated_execution_rate"] = rate
