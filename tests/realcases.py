@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 
 from compliance.checking.checker import Checker, ProjectResult
-from compliance.rules.pack import RulePack, load_pack
 from compliance.resources import RULES
+from compliance.rules.pack import RulePack, load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "cases" / "real"

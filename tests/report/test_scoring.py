@@ -137,7 +137,7 @@ def test_claimed_scores_beyond_tolerance_are_reported(self_eval_report: Report) 
     assert "相差3.33分" in check.message and "超过容差0.5分" in check.message
 
 
-def test_form_weights_that_do_not_add_up_are_replaced_and_reported(
+def test_the_forms_own_weights_are_kept_even_when_they_do_not_add_up(
     pack: RulePack, tmp_path: Path
 ) -> None:
     from compliance.checking.checker import Checker
@@ -155,13 +155,14 @@ def test_form_weights_that_do_not_add_up_are_replaced_and_reported(
     card = report.projects[0].card
     assert card is not None
     output = card.lines[1]
-    assert [c.weight for c in output.children] == [D("12.5")] * 4  # equal shares of 50
-    kinds = {(c.code, c.kind) for c in card.checks}
-    assert ("I01", "weight") in kinds
+    weights = [c.weight for c in output.children]
+    assert weights[0] == D(25) and output.weight == sum(weights)
+    assert output.weight != D(50)
+    assert any("按自评表所填分值计分" in r for r in output.reasons)
 
 
 def test_shipped_profiles_load_and_add_up(pack: RulePack) -> None:
-    for name in ("self_evaluation.yaml", "third_party.yaml"):
+    for name in ("self_evaluation.yaml", "self_evaluation_platform.yaml", "third_party.yaml"):
         loaded = load_profile(DEFAULT_PROFILES / name)
         loaded.check_against(pack)
         assert sum(i.weight for i in loaded.profile.items) == 100
@@ -245,3 +246,135 @@ def test_without_framework_deductions_unnamed_findings_are_listed_unscored(
     named |= {"PM01", "PM02", "PM03", "PM04", "PM05", "DQ01", "SA01", "SA02"}
     assert card.unscored and all(f.rule not in named for f in card.unscored)
     assert card.total > D("52.17")  # the unnamed findings cost nothing here
+
+
+# Scoring real forms (issue 9) ---------------------------------------------------------------
+
+
+def test_a_bare_actual_takes_the_targets_unit() -> None:
+    result = score_indicator(indicator("≥50个", "50"), D(8), DEFAULT_QUALITATIVE)
+    assert result.score == D(8) and result.gap is None
+
+
+def test_the_completion_words_meet_a_qualitative_target() -> None:
+    result = score_indicator(indicator("效果明显", "达成预期指标"), D(10), DEFAULT_QUALITATIVE)
+    assert result.score == D(10)
+
+
+def test_a_completion_word_does_not_score_a_quantitative_target() -> None:
+    result = score_indicator(indicator("≤30万元", "完成"), D(90), DEFAULT_QUALITATIVE)
+    assert result.score == 0 and result.gap is not None and "定性表述" in result.gap
+
+
+def test_an_unknown_target_is_a_gap_not_a_zero_by_formula() -> None:
+    result = score_indicator(indicator("", "100%").model_copy(update={"target": None}), D(10), {})
+    assert result.score == 0 and result.gap is not None and "指标值未载明" in result.gap
+
+
+@pytest.mark.parametrize(
+    ("actual", "score", "lost"),
+    [
+        ("130台", D("8.00"), True),  # exactly 30 % over: the platform deduction applies
+        ("129台", D(10), False),  # 29 % over: full marks, overshoot earns nothing
+    ],
+)
+def test_overshoot_deduction_is_a_profile_option(actual: str, score: Decimal, lost: bool) -> None:
+    plain_result = score_indicator(indicator("≥100台", actual), D(10), DEFAULT_QUALITATIVE)
+    assert plain_result.score == D(10)  # off by default
+    result = score_indicator(
+        indicator("≥100台", actual), D(10), DEFAULT_QUALITATIVE, (D(30), D("0.2"))
+    )
+    assert result.score == score
+    assert ("目标设定偏低" in result.how) is lost
+
+
+def _form(tmp_path: Path, budget: str, spent: str) -> Path:
+    record = tmp_path / "form.yaml"
+    record.write_text(
+        f"""\
+coverage: {{indicators: complete, form_funds: complete}}
+project: {{name: 测试项目, evaluation_kind: 单位自评}}
+form_funds:
+  - {{row: 年度资金总额, 全年预算数: {budget}, 全年执行数: {spent}, 分值: 10}}
+indicators:
+  - {{code: I1, 一级指标: 产出指标, 二级指标: 数量指标, 三级指标: 数量, 指标值: ≥10个, 实际完成值: 10个, 分值: 50}}
+  - {{code: I2, 一级指标: 效益指标, 二级指标: 社会效益指标, 三级指标: 效益, 指标值: 效果明显, 实际完成值: 达成, 分值: 30}}
+  - {{code: I3, 一级指标: 满意度指标, 二级指标: 服务对象满意度指标, 三级指标: 满意度, 指标值: ≥90%, 实际完成值: 95%, 分值: 10}}
+""",
+        encoding="utf-8",
+    )
+    return record
+
+
+def _card(pack: RulePack, record: Path, profile: str) -> object:
+    from compliance.checking.checker import Checker
+    from compliance.scoring import score_project
+
+    [result] = Checker(pack).run([record]).results
+    return score_project(load_profile(DEFAULT_PROFILES / profile).profile, result)
+
+
+@pytest.mark.parametrize(
+    ("spent", "total", "capped"),
+    [
+        ("75.00", D("97.50"), D(89)),  # 70–80 % → at most 89
+        ("65.00", D("96.50"), D(79)),  # 60–70 % → at most 79
+        ("55.00", D("95.50"), D(69)),  # 50–60 % → at most 69
+        ("45.00", D("94.50"), D(59)),  # below 50 % → at most 59
+        ("80.00", D(98), D(98)),  # 80 %: no cap
+    ],
+)
+def test_execution_caps_are_a_profile_option_with_a_reason_line(
+    pack: RulePack, tmp_path: Path, spent: str, total: Decimal, capped: Decimal
+) -> None:
+    from compliance.scoring import Scorecard
+
+    plain_card = _card(pack, _form(tmp_path, "100.00", spent), "self_evaluation.yaml")
+    assert isinstance(plain_card, Scorecard) and plain_card.total == total
+    card = _card(pack, _form(tmp_path, "100.00", spent), "self_evaluation_platform.yaml")
+    assert isinstance(card, Scorecard) and card.total == capped
+    caps = [line for line in card.lines if line.code == "cap"]
+    assert bool(caps) is (capped < total)
+    if caps:
+        assert "总分最高" in caps[0].reasons[0]
+        assert sum((line.score for line in card.lines), D(0)) == card.total
+
+
+def test_overspending_is_capped_at_full_marks_and_said(pack: RulePack, tmp_path: Path) -> None:
+    from compliance.scoring import Scorecard
+
+    card = _card(pack, _form(tmp_path, "100.00", "120.00"), "self_evaluation.yaml")
+    assert isinstance(card, Scorecard)
+    execution = card.lines[0]
+    assert execution.score == D(10)
+    assert any("超支不加分" in r for r in execution.reasons)
+
+
+def test_a_totals_row_printed_as_zeros_is_scored_from_its_parts(pack: RulePack) -> None:
+    from compliance.scoring import Scorecard
+    from tests.conftest import CASES
+
+    card = _card(pack, CASES / "real" / "tangxi-weituo-yewu-2022", "self_evaluation.yaml")
+    assert isinstance(card, Scorecard)
+    execution = card.lines[0]
+    assert execution.score == D(10)
+    assert "分项之和" in execution.reasons[0]
+
+
+def test_findings_on_the_forms_own_bookkeeping_are_not_deducted_from_output(
+    pack: RulePack,
+) -> None:
+    from compliance.scoring import Scorecard
+    from tests.conftest import CASES
+
+    quality = {"FM04", "FM06", "FM07", "FM11", "FM12"}
+    for profile in ("self_evaluation.yaml", "third_party.yaml"):
+        card = _card(pack, CASES / "selfeval-2023-school-meals", profile)
+        assert isinstance(card, Scorecard)
+        unscored = {f.rule for f in card.unscored}
+        assert quality & unscored == {"FM04", "FM06", "FM07", "FM11", "FM12"}
+        deducted = {n for line in card.lines for n in line.findings}
+        assert not any(f.number in deducted for f in card.unscored)
+    for rule in pack.rules:
+        if rule.id in quality:
+            assert rule.spec.framework.startswith("自评质量/"), rule.id

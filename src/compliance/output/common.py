@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from compliance.checking.checker import ProjectResult
 from compliance.checking.findings import Finding
+from compliance.core.numbers import grouped
+from compliance.records.project import ProjectInfo
+from compliance.records.vocabulary import UNSTATED, label_or_unstated
+
+__all__ = ["UNSTATED", "label_or_unstated"]
 
 _DIGITS = "零一二三四五六七八九"
+
+
+def known_parts(info: ProjectInfo) -> list[str]:
+    """The department, year and evaluation kind the records state, in heading order."""
+    parts = [info.department or ""]
+    parts.append("" if info.year is None else f"{info.year}年度")
+    parts.append("" if info.evaluation_kind is None else info.evaluation_kind.label)
+    return [p for p in parts if p]
+
+
+def heading(info: ProjectInfo) -> str:
+    """``项目名称（2020年，部门）`` with only what the records state."""
+    said = [f"{info.year}年" if info.year is not None else "", info.department or ""]
+    shown = "，".join(p for p in said if p)
+    return f"{info.name}（{shown}）" if shown else info.name
+
+
+def money_or_unstated(value: Decimal | None) -> str:
+    """An amount in 万元 as reports write it, or 未载明."""
+    return UNSTATED if value is None else f"{grouped(value)}万元"
 
 
 def chinese_number(n: int) -> str:

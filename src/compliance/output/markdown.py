@@ -6,6 +6,7 @@ from compliance.checking.checker import CheckRun, ProjectResult
 from compliance.output.common import (
     by_category,
     chinese_number,
+    heading,
     numbers,
     subjects_in_words,
     undecided_by_rule,
@@ -20,7 +21,7 @@ def project_lines(result: ProjectResult) -> list[str]:
     """One project's section."""
     info = result.project.info if result.project else None
     lines = [
-        f"## {info.name}（{info.year}年，{info.department}）" if info else f"## {result.origin}",
+        f"## {heading(info)}" if info else f"## {result.origin}",
         "",
     ]
     lines.append(f"记录：`{result.origin}`")

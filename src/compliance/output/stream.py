@@ -32,7 +32,7 @@ def project_data(result: ProjectResult) -> dict[str, Any]:
             "name": info.name,
             "year": info.year,
             "department": info.department,
-            "evaluation_kind": info.evaluation_kind.value,
+            "evaluation_kind": None if info.evaluation_kind is None else info.evaluation_kind.value,
         },
         "findings": [f.as_dict() for f in result.findings],
         "undecided": [u.to_json() for u in result.undecided],

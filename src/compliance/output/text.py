@@ -6,6 +6,7 @@ from compliance.checking.checker import CheckRun, ProjectResult
 from compliance.output.common import (
     by_category,
     chinese_number,
+    heading,
     numbers,
     subjects_in_words,
     undecided_by_rule,
@@ -16,7 +17,7 @@ def project_lines(result: ProjectResult) -> list[str]:
     """One project's block of lines."""
     lines: list[str] = []
     info = result.project.info if result.project else None
-    title = f"{info.name}（{info.year}年，{info.department}）" if info else result.origin
+    title = heading(info) if info else result.origin
     lines.append(f"项目：{title}")
     lines.append(f"记录：{result.origin}")
     if result.problems:

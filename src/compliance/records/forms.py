@@ -137,7 +137,9 @@ class SelfEvaluation(Record):
     finance_lead: str | None = Field(
         None, title="财务负责人", validation_alias=AliasChoices("finance_lead", "财务负责人")
     )
-    sealed: bool | None = Field(None, title="已盖章", validation_alias=AliasChoices("sealed", "盖章"))
+    sealed: bool | None = Field(
+        None, title="已盖章", validation_alias=AliasChoices("sealed", "盖章")
+    )
 
     _blank = field_validator(
         "goal_expected",
@@ -260,7 +262,9 @@ class FundsRow(Record):
     def matches_parts(self) -> bool | None:
         """Whether the printed total equals its parts; unknown without parts or figures."""
         pairs = [(self.budget, self.parts_budget), (self.spent, self.parts_spent)]
-        known = [(total, parts) for total, parts in pairs if total is not None and parts is not None]
+        known = [
+            (total, parts) for total, parts in pairs if total is not None and parts is not None
+        ]
         if not known:
             return None
         return all(total == parts for total, parts in known)

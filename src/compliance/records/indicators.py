@@ -77,7 +77,9 @@ class Indicator(Record):
         None, title="度量单位", validation_alias=AliasChoices("unit", "度量单位")
     )
     actual: str | None = Field(None, title="实际完成值", validation_alias=AliasChoices(*_ACTUAL))
-    weight: Score = Field(None, title="分值", validation_alias=AliasChoices("weight", "分值", "权重"))
+    weight: Score = Field(
+        None, title="分值", validation_alias=AliasChoices("weight", "分值", "权重")
+    )
     score: Score = Field(None, title="得分", validation_alias=AliasChoices("score", "得分"))
     deviation_reason: str | None = Field(
         None,

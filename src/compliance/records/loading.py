@@ -224,7 +224,9 @@ def _link(case: CaseFile) -> None:
     for statement in case.statements:
         parts = [s for s in case.statements if s.part_of == statement.code]
         terms = statement.rate_of
-        pair = (codes[terms[0]], codes[terms[1]]) if terms and all(t in codes for t in terms) else None
+        pair = (
+            (codes[terms[0]], codes[terms[1]]) if terms and all(t in codes for t in terms) else None
+        )
         statement.link(parts, pair)
     seen: dict[str, int] = {}
     for document in case.documents:

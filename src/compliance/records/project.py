@@ -93,7 +93,9 @@ def read_date(value: Any) -> Any:
     if is_blank(value):
         return None
     if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*", value)
+        m = re.fullmatch(
+            r"\s*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s*", value
+        )
         if m:
             try:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
@@ -103,9 +105,7 @@ def read_date(value: Any) -> Any:
 
 
 _MONEY_RANGE = Field(ge=0, lt=MAX_MONEY, allow_inf_nan=False)
-Money = Annotated[
-    Annotated[Decimal, _MONEY_RANGE] | None, BeforeValidator(read_money), MONEY
-]
+Money = Annotated[Annotated[Decimal, _MONEY_RANGE] | None, BeforeValidator(read_money), MONEY]
 """An amount in 万元, or ``None``: unknown when omitted, blank when written empty."""
 SignedMoney = Annotated[
     Annotated[Decimal, Field(gt=-MAX_MONEY, lt=MAX_MONEY, allow_inf_nan=False)] | None,
@@ -306,9 +306,7 @@ class SubProject(Record):
     )
     budget: Money = Field(None, title="预算（万元）")
     spent: Money = Field(None, title="支出（万元）")
-    status: Annotated[Status | None, BeforeValidator(Status.lookup)] = Field(
-        None, title="完成状态"
-    )
+    status: Annotated[Status | None, BeforeValidator(Status.lookup)] = Field(None, title="完成状态")
     completion: str | None = Field(None, title="完成情况")
     note: str | None = Field(None, title="备注")
     transferred_to: str | None = Field(None, title="资金划转单位")

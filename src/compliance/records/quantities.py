@@ -267,7 +267,9 @@ def parse_measure(raw: str) -> Measure:
                 rank = 0
             if rank:
                 scope = found["scope"] or ""
-                return Measure(raw, MeasureKind.RANK, "<=", Decimal(rank), "名", "rank", scope=scope)
+                return Measure(
+                    raw, MeasureKind.RANK, "<=", Decimal(rank), "名", "rank", scope=scope
+                )
         return Measure(raw, MeasureKind.QUALITATIVE, dimension="qualitative")
     number = Decimal(m["num"].replace(",", ""))
     rest = m["rest"]
@@ -291,7 +293,9 @@ def parse_measure(raw: str) -> Measure:
             unit.dimension,
             written_unit=written,
         )
-    return Measure(raw, MeasureKind.QUANTITY, op, number, rest, f"count:{rest}", written_unit=written)
+    return Measure(
+        raw, MeasureKind.QUANTITY, op, number, rest, f"count:{rest}", written_unit=written
+    )
 
 
 def with_implied_unit(actual: Measure, target: Measure) -> Measure:

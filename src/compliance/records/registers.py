@@ -291,7 +291,9 @@ class Statement(Record):
         return rate and self.measure.kind is MeasureKind.PERCENT
 
     def _like_parts(self) -> list[Statement]:
-        return [p for p in self._parts if p.base_value is not None and p.base_unit == self.base_unit]
+        return [
+            p for p in self._parts if p.base_value is not None and p.base_unit == self.base_unit
+        ]
 
     @computed_field(title="分项个数")  # type: ignore[prop-decorator]
     @property
@@ -304,7 +306,11 @@ class Statement(Record):
     def parts_sum(self) -> Decimal | None:
         """The sum of the stated parts, in the base unit; absent when none."""
         parts = self._like_parts()
-        return sum((p.base_value for p in parts if p.base_value is not None), Decimal(0)) if parts else None
+        return (
+            sum((p.base_value for p in parts if p.base_value is not None), Decimal(0))
+            if parts
+            else None
+        )
 
     @computed_field(title="分项合计与所述总数相符")  # type: ignore[prop-decorator]
     @property
@@ -339,7 +345,7 @@ class Statement(Record):
     @computed_field(title="按所引金额计算的比率（%）")  # type: ignore[prop-decorator]
     @property
     def rate_computed(self) -> Decimal | None:
-        """numerator ÷ denominator in percent, from the statements ``rate_of`` names."""
+        """Numerator ÷ denominator in percent, from the statements ``rate_of`` names."""
         terms = self._rate_terms
         if terms is None or terms[0].base_value is None or not terms[1].base_value:
             return None

@@ -12,6 +12,15 @@ from compliance.core.labels import Labeled
 __all__ = ["Labeled"]  # the base of every vocabulary, re-exported for rule and record code
 
 
+UNSTATED = "未载明"
+"""How outputs show a value the records do not state (unknown, not zero or empty)."""
+
+
+def label_or_unstated(value: Labeled | None) -> str:
+    """A vocabulary value's label, or 未载明 when the records do not state it."""
+    return UNSTATED if value is None else value.label
+
+
 class EvaluationKind(Labeled):
     """Who evaluated the project."""
 

@@ -50,15 +50,22 @@ def _share(share: Decimal, weight: Decimal, how: str) -> IndicatorScore:
 
 
 def score_indicator(
-    indicator: Indicator, weight: Decimal, qualitative: dict[str, Decimal]
+    indicator: Indicator,
+    weight: Decimal,
+    qualitative: dict[str, Decimal],
+    overshoot: tuple[Decimal, Decimal] | None = None,
 ) -> IndicatorScore:
     """Score ``indicator`` out of ``weight``."""
     target, actual = indicator.target_measure, indicator.actual_measure
     said = f"指标值“{indicator.target}”，实际“{indicator.actual}”"
+    if indicator.target is None:
+        return _gap(f"指标值未载明（实际“{indicator.actual}”），无从比较")
     if actual is None:
         return _gap(f"指标值“{indicator.target}”，未填实际完成值")
     if actual.is_bound and actual.kind in (MeasureKind.QUANTITY, MeasureKind.PERCENT):
         return _gap(f"{said}：实际完成值写成了指标值的形式，不是实测值")
+    if target.kind is not MeasureKind.QUALITATIVE and actual.kind is MeasureKind.QUALITATIVE:
+        return _gap(f"{said}：定量指标的实际完成值是定性表述，无法计算完成程度")
     if MeasureKind.QUALITATIVE in (target.kind, actual.kind):
         word = (indicator.actual or "").strip()
         if word == indicator.target.strip():
@@ -93,4 +100,12 @@ def score_indicator(
     if share >= ONE and t != 0 and a != t:
         over = abs(a - t) / t
         how += f"（偏离指标值{pct(over)}，超额不加分）"
+        if overshoot is not None and over * 100 >= overshoot[0]:
+            lost = round_score(weight * overshoot[1])
+            score = round_score(weight - lost)
+            return IndicatorScore(
+                score,
+                f"{how}：超出指标值{pct(over)}，达到评分方案的{pts(overshoot[0])}%，"
+                f"视为目标设定偏低，扣{pts(lost)}分，得{pts(score)}分",
+            )
     return _share(share, weight, how)

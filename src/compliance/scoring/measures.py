@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from compliance.records import formulas
+from compliance.records.forms import FundsRow, FundsRowKind
 from compliance.records.indicators import Indicator
 from compliance.records.loading import ProjectRecords
 from compliance.records.project import SubProject
@@ -41,9 +42,17 @@ def _count(part: int, whole: int, what: str, of: str) -> Rate:
     return Rate(value, f"{what} = {part} ÷ {whole} = {pct(value)}")
 
 
-def _money_ratio(what: str, part: tuple[str, Decimal], whole: tuple[str, Decimal]) -> Rate:
-    """``what = part ÷ whole`` for two named amounts; None with the reason when the whole is 0."""
+def _money_ratio(
+    what: str, part: tuple[str, Decimal | None], whole: tuple[str, Decimal | None]
+) -> Rate:
+    """``what = part ÷ whole`` for two named amounts; None with the reason when it cannot be.
+
+    An amount the records do not state is unknown: the rate is then a data gap, never 0.
+    """
     (part_name, part_value), (whole_name, whole_value) = part, whole
+    if part_value is None or whole_value is None:
+        missing = part_name if part_value is None else whole_name
+        return Rate(None, f"记录未载明{missing}，无法计算{what}")
     rate = formulas.rate_percent(part_value, whole_value)
     if rate is None:
         return Rate(None, f"{whole_name}为0，无法计算{what}")
@@ -65,8 +74,23 @@ def execution_rate(project: ProjectRecords) -> Rate:
 
 
 def budget_execution_rate(project: ProjectRecords) -> Rate:
-    """Spent over the (adjusted) budget, as the self-evaluation form computes it."""
+    """Spent over the (adjusted) budget, as the self-evaluation form computes it.
+
+    Where the project's own amounts are not stated, the form's 年度资金总额 row is used
+    (from its parts when the total is printed as zeros).
+    """
     info = project.info
+    if info.spent is not None and info.budget is not None:
+        return _money_ratio("预算执行率", ("支出数", info.spent), ("预算数", info.budget))
+    for row in project.records:
+        if isinstance(row, FundsRow) and row.row is FundsRowKind.TOTAL:
+            where = "自评表资金总额各分项之和" if row.total_unusable else "自评表资金总额"
+            rate = _money_ratio(
+                "预算执行率",
+                ("全年执行数", row.effective_spent),
+                ("全年预算数", row.effective_budget),
+            )
+            return Rate(rate.value, f"按{where}：{rate.how}")
     return _money_ratio("预算执行率", ("支出数", info.spent), ("预算数", info.budget))
 
 
@@ -96,7 +120,7 @@ def timely_completion_rate(project: ProjectRecords) -> Rate:
     return _count(
         len(done),
         len(started),
-        f"年内完成率（{project.info.year}年末已完成 ÷ 已开展）",
+        f"年内完成率（{project.info.year or '评价年度'}年末已完成 ÷ 已开展）",
         "已开展子项目",
     )
 
@@ -114,10 +138,17 @@ def acceptance_rate(project: ProjectRecords) -> Rate:
 
 def within_budget_rate(project: ProjectRecords) -> Rate:
     """Sub-projects whose spending stayed within their budget, over all sub-projects."""
-    subs = _subs(project)
-    within = [s for s in subs if s.spent <= s.budget]
-    rate = _count(len(within), len(subs), "成本控制率（支出未超预算 ÷ 全部子项目）", "子项目")
-    over = [f"第{s.number}项超支{money(s.spent - s.budget)}" for s in subs if s.spent > s.budget]
+    subs = [(s, s.spent, s.budget) for s in _subs(project)]
+    known = [
+        (s, spent, budget) for s, spent, budget in subs if spent is not None and budget is not None
+    ]
+    within = [s for s, spent, budget in known if spent <= budget]
+    rate = _count(
+        len(within), len(known), "成本控制率（支出未超预算 ÷ 预算和支出已知的子项目）", "子项目"
+    )
+    over = [
+        f"第{s.number}项超支{money(spent - budget)}" for s, spent, budget in known if spent > budget
+    ]
     if over and rate.value is not None:
         return Rate(rate.value, f"{rate.how}；{'，'.join(over)}")
     return rate
@@ -129,7 +160,10 @@ def satisfaction(project: ProjectRecords) -> Rate:
     if figures:
         values = [f.satisfaction for f in figures if f.satisfaction is not None]
         value = sum(values, Decimal(0)) / len(values) / HUNDRED
-        shown = "、".join(f"{f.code}（{f.conducted_by.label}）{f.satisfaction}%" for f in figures)
+        shown = "、".join(
+            f"{f.code}（{f.conducted_by.label if f.conducted_by else '调查主体未载明'}）{f.satisfaction}%"
+            for f in figures
+        )
         return Rate(value, f"满意度调查：{shown}；满意度 = {pct(value)}")
     for ind in project.records:
         if isinstance(ind, Indicator) and ind.level1 is Level1.SATISFACTION:

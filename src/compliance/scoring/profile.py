@@ -109,12 +109,30 @@ DEFAULT_QUALITATIVE = {
     "完成": Decimal(1),
     "已完成": Decimal(1),
     "达到预期": Decimal(1),
+    "达成预期指标": Decimal(1),
+    "达成预期目标": Decimal(1),
+    "部分达成预期指标": Decimal("0.5"),
+    "未达成预期指标": Decimal(0),
     "基本达成": Decimal("0.8"),
     "部分达成": Decimal("0.5"),
     "未达成": Decimal(0),
     "未完成": Decimal(0),
 }
 """Share of an indicator's weight for a qualitative actual, at the band edges of domain.md."""
+
+
+class Overshoot(Strict):
+    """A budget platform's deduction for an indicator that beats its target by far."""
+
+    min_pct: Decimal = Field(Decimal(30), gt=0, allow_inf_nan=False, title="超出比例下限（%）")
+    share: Decimal = Field(gt=0, le=1, allow_inf_nan=False, title="扣减该指标分值的比例")
+
+
+class ExecutionCap(Strict):
+    """A budget platform's cap on the total by the execution rate: below ``below`` %, at most ``max``."""
+
+    below: Decimal = Field(gt=0, le=100, allow_inf_nan=False, title="执行率低于（%）")
+    max: Decimal = Field(ge=0, allow_inf_nan=False, title="总分最高")
 
 
 class Profile(Strict):
@@ -135,6 +153,11 @@ class Profile(Strict):
     ) = Field(None, title="按评价框架扣分")
     """Points per finding by severity, for findings no entry names: deducted from the item
     whose 一级 and 三级 match the first and last part of the rule's framework path."""
+    overshoot: Overshoot | None = Field(None, title="超额完成扣分")
+    """Optional: an indicator exceeding its target by ``min_pct`` or more loses ``share`` of its
+    weight (the target was set too low). Off unless the profile sets it."""
+    execution_caps: list[ExecutionCap] = Field(default_factory=list, title="按执行率封顶")
+    """Optional: the total is capped by the budget execution rate (e.g. below 80 % at most 89)."""
     items: list[Item] = Field(min_length=1)
 
 

@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from compliance.checking.checker import ProjectResult
 from compliance.checking.findings import Finding
+from compliance.records.forms import FundsRow, FundsRowKind
 from compliance.records.formulas import grade_of
 from compliance.records.indicators import Indicator
-from compliance.records.vocabulary import Severity
+from compliance.records.vocabulary import Severity, label_or_unstated
 from compliance.scoring.arith import ZERO, apportion, capped, pct, pts, round_score
 from compliance.scoring.indicators import score_indicator
 from compliance.scoring.measures import MEASURES
@@ -167,19 +168,20 @@ def _indicator_lines(item: Item, project: ProjectResult, profile: Profile) -> li
     ]
     form = [i.weight for i in chosen]
     use_form = item.weights == "form" and chosen and all(w is not None for w in form)
-    form_total = sum((w for w in form if w is not None), ZERO)
-    if use_form and form_total == item.weight:
+    if use_form:
         weights = [w for w in form if w is not None]
     else:
         weights = apportion(item.weight, len(chosen))
+    over = profile.overshoot
+    overshoot = None if over is None else (over.min_pct, over.share)
     lines = []
     for indicator, weight in zip(chosen, weights, strict=True):
-        result = score_indicator(indicator, weight, profile.qualitative)
+        result = score_indicator(indicator, weight, profile.qualitative, overshoot)
         lines.append(
             ScoreLine(
                 code=indicator.code,
-                level1=indicator.level1.label,
-                level2=indicator.level2.label,
+                level1=label_or_unstated(indicator.level1),
+                level2=label_or_unstated(indicator.level2),
                 name=indicator.name,
                 weight=weight,
                 score=result.score,
@@ -210,18 +212,36 @@ def _base(item: Item, project: ProjectResult, profile: Profile) -> ScoreLine:
             line.reasons.append(f"{rate.how}，不得分")
             line.gaps.append(rate.how)
         else:
-            line.score = round_score(item.weight * capped(rate.value))
+            weight = _form_execution_weight(item, project) or item.weight
+            if weight != item.weight:
+                line.weight = weight
+                line.reasons.append(f"按自评表所填分值{pts(weight)}分计分")
+            line.score = round_score(weight * capped(rate.value))
             line.reasons.append(
-                f"{rate.how}；得分 = min({pct(rate.value)}, 100%) × {pts(item.weight)}"
+                f"{rate.how}；得分 = min({pct(rate.value)}, 100%) × {pts(weight)}"
                 f" = {pts(line.score)}"
             )
+            if rate.value > 1:
+                line.reasons.append(
+                    f"执行率{pct(rate.value)}超过100%，即支出超出预算：按100%计，超支不加分"
+                )
     elif item.method == "indicators":
         line.children = _indicator_lines(item, project, profile)
         line.score = round_score(sum((c.score for c in line.children), ZERO))
+        own = sum((c.weight for c in line.children), ZERO)
+        if line.children and own != item.weight:
+            line.weight = own
+            line.reasons.append(
+                f"按自评表所填分值计分：该类指标分值合计{pts(own)}分（评分方案为{pts(item.weight)}分）"
+            )
         if not line.children:
             line.score = round_score(ZERO)
-            line.reasons.append("记录中无该类绩效指标，不得分")
-            line.gaps.append("未设置该类绩效指标")
+            if "indicator" in project.project.complete:
+                line.reasons.append("指标表中无该类绩效指标，不得分")
+                line.gaps.append("未设置该类绩效指标")
+            else:
+                line.reasons.append("记录中未见该类绩效指标（指标表未完整载明），无从计分")
+                line.gaps.append("记录未载明该类绩效指标")
         else:
             met = sum(1 for c in line.children if c.score == c.weight)
             line.reasons.append(
@@ -230,6 +250,45 @@ def _base(item: Item, project: ProjectResult, profile: Profile) -> ScoreLine:
     else:
         line.reasons.append(f"满分{pts(item.weight)}分，按问题扣分")
     return line
+
+
+def _form_execution_weight(item: Item, project: ProjectResult) -> Decimal | None:
+    """The form's own 分值 of its 年度资金总额 row, when the item takes the form's weights."""
+    if item.weights != "form" or item.measure != "budget_execution_rate" or project.project is None:
+        return None
+    for row in project.project.records:
+        if isinstance(row, FundsRow) and row.row is FundsRowKind.TOTAL and row.weight:
+            return row.weight
+    return None
+
+
+def _execution_cap(profile: Profile, result: ProjectResult, total: Decimal) -> ScoreLine | None:
+    """The line that caps the total by the execution rate, when the profile asks and it applies."""
+    if not profile.execution_caps or result.project is None:
+        return None
+    rate = MEASURES["budget_execution_rate"](result.project)
+    if rate.value is None:
+        return None
+    percent_rate = rate.value * 100
+    applying = [c for c in profile.execution_caps if percent_rate < c.below]
+    if not applying:
+        return None
+    cap = min(applying, key=lambda c: c.max)
+    if total <= cap.max:
+        return None
+    cut = round_score(cap.max - total)
+    return ScoreLine(
+        "cap",
+        "预算执行率",
+        "",
+        "按执行率封顶",
+        ZERO,
+        cut,
+        reasons=[
+            f"{rate.how}，低于{pts(cap.below)}%，总分最高{pts(cap.max)}分："
+            f"{pts(total)} → {pts(cap.max)}（扣{pts(-cut)}分）"
+        ],
+    )
 
 
 def _checks(
@@ -302,6 +361,10 @@ def score_project(profile: Profile, result: ProjectResult, profile_file: str = "
         checks.extend(_checks(line, profile.claim_tolerance, indicators))
         lines.append(line)
     total = round_score(sum((line.score for line in lines), ZERO))
+    cap = _execution_cap(profile, result, total)
+    if cap is not None:
+        lines.append(cap)
+        total = round_score(total + cap.score)
     grade = grade_of(total, [(g.label, g.min) for g in profile.grades])
     unscored = [f for f in result.findings if f.number not in assigned]
     return Scorecard(

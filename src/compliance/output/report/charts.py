@@ -99,11 +99,14 @@ def budget_chart(subs: list[SubProject], line: Decimal = MIN_EXECUTION_PCT) -> s
     ``line`` (percent) is the execution rate below which a bar is coloured short: the
     parameter of the rule that reports low execution, so the chart agrees with the findings.
     The rate is the sub-project's own ``execution_rate``, the value that rule compares.
+    Sub-projects whose budget or spending the records do not state are left out.
     """
+    known = [(s, s.budget, s.spent) for s in subs]
+    rows = [(s, b, x) for s, b, x in known if b is not None and x is not None]
     fraction = line / 100
     money_x, money_w, rate_x, rate_w = LABEL_W + 10, 330.0, LABEL_W + 390, 180.0
-    top, height = 40, 40 + ROW * len(subs) + 30
-    scale = _Scale([s.budget for s in subs] + [s.spent for s in subs], money_w)
+    top, height = 40, 40 + ROW * len(rows) + 30
+    scale = _Scale([b for _, b, _ in rows] + [x for _, _, x in rows], money_w)
     body = [
         _text(money_x, 16, "预算与支出（万元" + ("，对数刻度）" if scale.log else "）"), cls="hd"),
         _text(rate_x, 16, f"预算执行率（虚线为{plain(line.normalize())}%）", cls="hd"),
@@ -118,7 +121,7 @@ def budget_chart(subs: list[SubProject], line: Decimal = MIN_EXECUTION_PCT) -> s
         body.append(_line(x, top - 6, height - 24))
         body.append(_text(x, height - 10, f"{mark:.0%}", "middle", "ax"))
     body.append(_line(rate_x + rate_scale * float(fraction), top - 6, height - 24, dashed=True))
-    for i, sub in enumerate(subs):
+    for i, (sub, budget, spent) in enumerate(rows):
         y = top + i * ROW
         name = f"{sub.number}. {sub.name}"
         body.append(
@@ -129,11 +132,11 @@ def budget_chart(subs: list[SubProject], line: Decimal = MIN_EXECUTION_PCT) -> s
                 "bar-budget",
                 money_x,
                 y + 1,
-                scale(sub.budget),
+                scale(budget),
                 8,
                 BUDGET,
-                str(sub.budget),
-                f"{name}：预算{grouped(sub.budget)}万元",
+                str(budget),
+                f"{name}：预算{grouped(budget)}万元",
             )
         )
         body.append(
@@ -141,11 +144,11 @@ def budget_chart(subs: list[SubProject], line: Decimal = MIN_EXECUTION_PCT) -> s
                 "bar-spent",
                 money_x,
                 y + 10,
-                scale(sub.spent),
+                scale(spent),
                 8,
                 SPENT,
-                str(sub.spent),
-                f"{name}：支出{grouped(sub.spent)}万元",
+                str(spent),
+                f"{name}：支出{grouped(spent)}万元",
             )
         )
         rate = sub.execution_rate

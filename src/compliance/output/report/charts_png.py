@@ -88,13 +88,17 @@ def _fonted(fig: Figure) -> None:
 
 
 def budget_png(subs: list[SubProject], line: Decimal = Decimal(90)) -> bytes:
-    """Budget and spending per sub-project, and the execution rate beside each."""
+    """Budget and spending per sub-project, and the execution rate beside each.
+
+    Sub-projects whose budget or spending the records do not state are left out.
+    """
+    subs = [s for s in subs if s.budget is not None and s.spent is not None]
     fig = _figure(len(subs), 0.9, per_row=0.2)
     money, rate = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 2]})
     names = [_short(f"{s.number}. {s.name}") for s in subs]
     ys = list(range(len(subs)))
-    budgets = [float(s.budget) for s in subs]
-    spent = [float(s.spent) for s in subs]
+    budgets = [float(s.budget or 0) for s in subs]
+    spent = [float(s.spent or 0) for s in subs]
     positive = [v for v in budgets + spent if v > 0] or [1.0]
     log = max(positive) / min(positive) > 50
     money.barh([y - 0.2 for y in ys], budgets, height=0.4, color=BUDGET, label="预算")

@@ -12,11 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from compliance.checking.checker import CheckRun, ProjectResult
-from compliance.core.numbers import grouped, percent_text
+from compliance.core.numbers import percent_text
+from compliance.output.common import UNSTATED, label_or_unstated, money_or_unstated
 from compliance.records.formulas import MIN_EXECUTION_PCT
 from compliance.records.indicators import Indicator
 from compliance.records.project import ProjectInfo, SubProject
-from compliance.records.vocabulary import Status
+from compliance.records.vocabulary import EvaluationKind, Status
 from compliance.rules.pack import RulePack
 from compliance.rules.spec import Condition
 from compliance.scoring import LoadedProfile, Scorecard, load_profile, score_project, shipped
@@ -55,22 +56,17 @@ class ProjectReport:
         subs = self.subs
         done = sum(1 for s in subs if s.status is Status.COMPLETED)
         idle = sum(1 for s in subs if s.status is Status.NOT_STARTED)
-        rows = [
+        rate = UNSTATED if info.execution_rate is None else percent_text(info.execution_rate)
+        rows: list[tuple[str, str]] = [
             ("项目名称", info.name),
-            ("评价年度", f"{info.year}年"),
-            ("主管部门", info.department),
+            ("评价年度", UNSTATED if info.year is None else f"{info.year}年"),
+            ("主管部门", info.department or UNSTATED),
             ("实施单位", info.implementing_unit or "—"),
-            ("评价类型", info.evaluation_kind.label),
-            ("预算数", f"{grouped(info.budget)}万元"),
-            (
-                "到位资金",
-                "未记录" if info.funds_arrived is None else f"{grouped(info.funds_arrived)}万元",
-            ),
-            ("支出数", f"{grouped(info.spent)}万元"),
-            (
-                "预算执行率",
-                "—" if info.execution_rate is None else percent_text(info.execution_rate),
-            ),
+            ("评价类型", label_or_unstated(info.evaluation_kind)),
+            ("预算数", money_or_unstated(info.budget)),
+            ("到位资金", money_or_unstated(info.funds_arrived)),
+            ("支出数", money_or_unstated(info.spent)),
+            ("预算执行率", rate),
         ]
         if subs:
             rows.append(("子项目", f"{len(subs)}个，已完成{done}个，未开展{idle}个"))
@@ -97,6 +93,19 @@ def execution_line(pack: RulePack) -> Decimal:
             if clause.op == "lt" and isinstance(value, dict) and value.get("param") in rule.params:
                 return Decimal(str(rule.params[value["param"]]))
     return MIN_EXECUTION_PCT
+
+
+def _kind(result: ProjectResult) -> EvaluationKind:
+    """The evaluation kind that picks the shipped profile; a form without one is a 单位自评."""
+    assert result.project is not None
+    stated = result.project.info.evaluation_kind
+    if stated is not None:
+        return stated
+    has_form = bool(result.project.of_kind("form") or result.project.of_kind("form_funds"))
+    return EvaluationKind.SELF if has_form else EvaluationKind.THIRD_PARTY
+
+
+"""The rule whose parameter draws the execution line of the budget chart."""
 
 
 @dataclass
@@ -128,7 +137,7 @@ def build_report(run: CheckRun, profile: Path | None = None) -> Report:
         if result.project is None:
             report.projects.append(ProjectReport(result))
             continue
-        path = profile or shipped(result.project.info.evaluation_kind)
+        path = profile or shipped(_kind(result))
         if path not in loaded:
             loaded[path] = load_profile(path)
             loaded[path].check_against(run.pack)

@@ -17,7 +17,7 @@ from compliance.core.numbers import plain
 from compliance.output.common import by_category, subjects_in_words, undecided_by_rule
 from compliance.output.report.model import ProjectReport, Report, share
 from compliance.records.indicators import Indicator
-from compliance.records.vocabulary import Severity
+from compliance.records.vocabulary import UNSTATED, Severity, label_or_unstated
 from compliance.scoring.arith import pts
 
 SECTIONS: dict[str, str] = {
@@ -172,10 +172,10 @@ class IndicatorRow:
             reason = "—"
         return cls(
             code=ind.code,
-            level1=ind.level1.label,
-            level2=ind.level2.label,
+            level1=label_or_unstated(ind.level1),
+            level2=label_or_unstated(ind.level2),
             name=ind.name,
-            target=ind.target,
+            target=ind.target or UNSTATED,
             actual=actual,
             deviation="—"
             if deviation is None

@@ -23,6 +23,7 @@ from compliance.output.report.model import Report
 from compliance.output.report.outline import Outline, outlines
 from compliance.output.report.runrecord import RunRecord
 from compliance.output.report.templating import render
+from compliance.records.vocabulary import label_or_unstated
 from compliance.scoring.arith import pts
 
 INDEX = "index.html"
@@ -67,9 +68,9 @@ def _row(o: Outline, href: str) -> IndexRow:
         number=o.number,
         name=o.name,
         href=href,
-        year=str(info.year) if info else "",
-        department=info.department if info else "",
-        kind=info.evaluation_kind.label if info else "",
+        year=str(info.year or "") if info else "",
+        department=(info.department or "") if info else "",
+        kind=label_or_unstated(info.evaluation_kind) if info else "",
         score=pts(card.total) if card else "未能评价",
         score_sort=str(card.total / card.full * 100) if card and card.full else "-1",
         grade=card.grade if card else "—",

@@ -29,8 +29,9 @@ from jinja2 import (
 
 from compliance.core.errors import InputError, Location, display_path
 from compliance.core.numbers import grouped, percent_text
-from compliance.output.common import chinese_number
+from compliance.output.common import chinese_number, known_parts
 from compliance.output.report.model import share
+from compliance.records.vocabulary import UNSTATED, label_or_unstated
 from compliance.scoring.arith import fixed, pct, pts
 
 BUNDLED = Path(__file__).parent / "templates"
@@ -65,10 +66,21 @@ def environment(folder: Path | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        cn=chinese_number, pts=pts, fixed=fixed, pct=pct, grouped=grouped, rate=rate_text
+        cn=chinese_number,
+        pts=pts,
+        fixed=fixed,
+        pct=pct,
+        grouped=_grouped_or_unstated,
+        rate=rate_text,
+        label=label_or_unstated,
     )
-    env.globals.update(share=share)
+    env.globals.update(share=share, known_parts=known_parts)
     return env
+
+
+def _grouped_or_unstated(value: Decimal | None) -> str:
+    """Money as reports write it, or 未载明 when the records do not state it."""
+    return UNSTATED if value is None else grouped(value)
 
 
 def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:

@@ -32,6 +32,7 @@ from compliance.output.report.model import Report
 from compliance.output.report.outline import Outline, outlines
 from compliance.output.report.runrecord import RunRecord
 from compliance.output.report.templating import BUNDLED, environment
+from compliance.records.vocabulary import UNSTATED, label_or_unstated
 from compliance.scoring.arith import pts
 
 DEFAULT_TEMPLATE = BUNDLED / "word" / "report.docx"
@@ -123,10 +124,10 @@ class _Parts:
                 [
                     str(s.number),
                     s.name,
-                    grouped(s.budget),
-                    grouped(s.spent),
+                    UNSTATED if s.budget is None else grouped(s.budget),
+                    UNSTATED if s.spent is None else grouped(s.spent),
                     "—" if s.execution_rate is None else percent_text(s.execution_rate),
-                    s.status.label,
+                    label_or_unstated(s.status),
                 ]
                 for s in project.subs
             ]
@@ -355,9 +356,9 @@ def _project_context(parts: _Parts) -> dict[str, Any]:
         "ok": o.ok,
         "title": o.title,
         "name": o.name,
-        "department": info.department if info else "",
-        "year": info.year if info else "",
-        "kind": info.evaluation_kind.label if info else "",
+        "department": (info.department or "") if info else "",
+        "year": (info.year or "") if info else "",
+        "kind": label_or_unstated(info.evaluation_kind) if info else "",
         "cover": o.cover,
         "problems": o.problems,
         "parts": parts.all(),
