@@ -87,3 +87,44 @@ def test_no_deviation_between_different_dimensions() -> None:
 def test_normalized_targets_are_equal_for_equal_meaning() -> None:
     assert parse_measure("≥600T").normalized == parse_measure(">=600TB").normalized
     assert parse_measure("≥600T").normalized != parse_measure("≤600T").normalized
+
+
+@pytest.mark.parametrize(
+    ("raw", "rank", "scope"),
+    [
+        ("……力争进入全市前三名", Decimal(3), "全市"),
+        ("年度考核排名进入全省前10位", Decimal(10), "全省"),
+        ("确保进入前5名", Decimal(5), ""),
+    ],
+)
+def test_a_ranking_inside_a_sentence_is_a_rank(raw: str, rank: Decimal, scope: str) -> None:
+    measure = parse_measure(raw)
+    assert (measure.kind, measure.number, measure.scope) == (MeasureKind.RANK, rank, scope)
+
+
+@pytest.mark.parametrize("raw", ["第三方评价满意", "前期工作扎实", "12个月内完成"])
+def test_sentences_without_a_rank_stay_as_they_were(raw: str) -> None:
+    assert parse_measure(raw).kind is not MeasureKind.RANK
+
+
+def test_a_bare_actual_takes_the_written_unit_of_its_target() -> None:
+    from compliance.records.quantities import with_implied_unit
+
+    target = parse_measure("≤90万元")
+    actual = with_implied_unit(parse_measure("90"), target)
+    assert (actual.number, actual.unit) == (Decimal(900000), "元")
+    assert (
+        deviation(
+            parse_measure("≥50个"), with_implied_unit(parse_measure("50"), parse_measure("≥50个"))
+        )
+        == 0
+    )
+    percent = with_implied_unit(parse_measure("100"), parse_measure("≥100百分比"))
+    assert percent.kind is MeasureKind.PERCENT
+    unchanged = with_implied_unit(parse_measure("50台"), parse_measure("≥50个"))
+    assert unchanged.unit == "台"
+
+
+def test_a_deadline_without_its_year_is_a_date() -> None:
+    measure = parse_measure("12月底之前完成")
+    assert measure.kind is MeasureKind.DATE and measure.op == "<="
