@@ -290,6 +290,13 @@ class Statement(Record):
         rate = "满意度" in self.quantity or "满意率" in self.quantity
         return rate and self.measure.kind is MeasureKind.PERCENT
 
+    @computed_field(title="数值写作区间")  # type: ignore[prop-decorator]
+    @property
+    def is_bound(self) -> bool:
+        """Whether the figure is written as a bound (``≥95%``, ``大于90%``), not a measured value."""
+        measure = self.measure
+        return measure.number is not None and measure.is_bound
+
     def _like_parts(self) -> list[Statement]:
         return [
             p for p in self._parts if p.base_value is not None and p.base_unit == self.base_unit
