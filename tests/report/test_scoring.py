@@ -137,7 +137,7 @@ def test_claimed_scores_beyond_tolerance_are_reported(self_eval_report: Report) 
     assert "相差3.33分" in check.message and "超过容差0.5分" in check.message
 
 
-def test_the_forms_own_weights_are_kept_even_when_they_do_not_add_up(
+def test_the_forms_own_weights_rule_when_its_whole_table_is_on_record(
     pack: RulePack, tmp_path: Path
 ) -> None:
     from compliance.checking.checker import Checker
@@ -145,12 +145,17 @@ def test_the_forms_own_weights_are_kept_even_when_they_do_not_add_up(
     from tests.report.conftest import SELF_EVAL
 
     record = tmp_path / "form.yaml"
-    record.write_text(
-        SELF_EVAL.read_text(encoding="utf-8").replace(
-            "weight: 20, score: 20", "weight: 25, score: 20"
-        ),
-        encoding="utf-8",
+    text = SELF_EVAL.read_text(encoding="utf-8").replace(
+        "weight: 20, score: 20", "weight: 25, score: 20"
     )
+    record.write_text(text, encoding="utf-8")
+    # An excerpt (no coverage): its weights cannot replace the profile's, so the group is apportioned.
+    report = build_report(Checker(pack).run([record]))
+    card = report.projects[0].card
+    assert card is not None
+    assert [c.weight for c in card.lines[1].children] == [D("12.5")] * 4
+    # The whole table on record: the form's own 分值 rule, and the line says so.
+    record.write_text("coverage: {indicators: complete}\n" + text, encoding="utf-8")
     report = build_report(Checker(pack).run([record]))
     card = report.projects[0].card
     assert card is not None
@@ -378,3 +383,14 @@ def test_findings_on_the_forms_own_bookkeeping_are_not_deducted_from_output(
     for rule in pack.rules:
         if rule.id in quality:
             assert rule.spec.framework.startswith("自评质量/"), rule.id
+
+
+def test_a_complete_form_is_scored_on_its_own_weights(pack: RulePack) -> None:
+    from compliance.scoring import Scorecard
+    from tests.conftest import CASES
+
+    # 青神 工资性支出: 执行率10 + 产出60 + 效益30 = 100, no satisfaction indicator on the form.
+    card = _card(pack, CASES / "real" / "qingshen-fagai-gongzi-2023", "self_evaluation.yaml")
+    assert isinstance(card, Scorecard)
+    assert [line.weight for line in card.lines] == [D(10), D(60), D(30), D(0)]
+    assert "自评表未设该类指标" in card.lines[3].reasons[0]

@@ -167,7 +167,9 @@ def _indicator_lines(item: Item, project: ProjectResult, profile: Profile) -> li
         and (not wanted.level2 or r.level2 in wanted.level2)
     ]
     form = [i.weight for i in chosen]
-    use_form = item.weights == "form" and chosen and all(w is not None for w in form)
+    form_total = sum((w for w in form if w is not None), ZERO)
+    known = item.weights == "form" and chosen and all(w is not None for w in form)
+    use_form = known and (form_total == item.weight or _form_weights_complete(project))
     if use_form:
         weights = [w for w in form if w is not None]
     else:
@@ -234,7 +236,13 @@ def _base(item: Item, project: ProjectResult, profile: Profile) -> ScoreLine:
             line.reasons.append(
                 f"按自评表所填分值计分：该类指标分值合计{pts(own)}分（评分方案为{pts(item.weight)}分）"
             )
-        if not line.children:
+        if not line.children and item.weights == "form" and _form_weights_complete(project):
+            line.weight = ZERO
+            line.score = round_score(ZERO)
+            line.reasons.append(
+                f"自评表未设该类指标，按表上分值计分，此项不计分值（评分方案为{pts(item.weight)}分）"
+            )
+        elif not line.children:
             line.score = round_score(ZERO)
             if "indicator" in project.project.complete:
                 line.reasons.append("指标表中无该类绩效指标，不得分")
@@ -252,9 +260,23 @@ def _base(item: Item, project: ProjectResult, profile: Profile) -> ScoreLine:
     return line
 
 
+def _form_weights_complete(project: ProjectResult) -> bool:
+    """Whether the form's whole indicator table is on record with every 分值 (then its weights rule).
+
+    Why: a partial table's weights cannot replace the profile's (the groups would no longer add
+    up to the total); a complete one is the form's own scoring and is followed as printed.
+    """
+    if project.project is None or "indicator" not in project.project.complete:
+        return False
+    indicators = [r for r in project.project.records if isinstance(r, Indicator)]
+    return bool(indicators) and all(i.weight is not None for i in indicators)
+
+
 def _form_execution_weight(item: Item, project: ProjectResult) -> Decimal | None:
     """The form's own 分值 of its 年度资金总额 row, when the item takes the form's weights."""
     if item.weights != "form" or item.measure != "budget_execution_rate" or project.project is None:
+        return None
+    if not _form_weights_complete(project):
         return None
     for row in project.project.records:
         if isinstance(row, FundsRow) and row.row is FundsRowKind.TOTAL and row.weight:
