@@ -389,6 +389,17 @@ def score_project(profile: Profile, result: ProjectResult, profile_file: str = "
         total = round_score(total + cap.score)
     grade = grade_of(total, [(g.label, g.min) for g in profile.grades])
     unscored = [f for f in result.findings if f.number not in assigned]
-    return Scorecard(
+    card = Scorecard(
         profile.name, profile_file, lines, total, profile.total, grade, checks, unscored
     )
+    if card.gap_weight * 2 >= sum((line.weight for line in lines), ZERO):
+        card.grade = UNGRADED
+    return card
+
+
+UNGRADED = "未能评定"
+"""The grade of a record whose missing data cost half the points or more.
+
+Why: an excerpt that states a tenth of what the score needs would otherwise be graded 差 for
+what it does not say; the total is still shown, with its gaps, but no grade is claimed.
+"""
