@@ -394,3 +394,15 @@ def test_a_complete_form_is_scored_on_its_own_weights(pack: RulePack) -> None:
     assert isinstance(card, Scorecard)
     assert [line.weight for line in card.lines] == [D(10), D(60), D(30), D(0)]
     assert "自评表未设该类指标" in card.lines[3].reasons[0]
+
+
+def test_an_excerpt_missing_most_data_gets_no_grade(pack: RulePack) -> None:
+    from compliance.scoring import Scorecard
+    from compliance.scoring.scorer import UNGRADED
+    from tests.conftest import CASES
+
+    excerpt = _card(pack, CASES / "real" / "pudong-shenji-yewujingfei-2018", "third_party.yaml")
+    assert isinstance(excerpt, Scorecard) and excerpt.grade == UNGRADED
+    assert excerpt.gap_weight * 2 >= excerpt.full
+    form = _card(pack, CASES / "real" / "langfang-shipin-nuantong-2019", "self_evaluation.yaml")
+    assert isinstance(form, Scorecard) and form.grade == "优" and form.gap_weight == 0
