@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AliasChoices,
@@ -189,6 +189,14 @@ class FundsRow(Record):
 
     kind = "form_funds"
     label = "自评表资金情况"
+    derived_from: ClassVar[dict[str, tuple[str, ...]]] = {
+        "rate_computed": ("budget", "spent"),
+        "rate_agrees": ("rate", "budget", "spent"),
+        "score_computed": ("budget", "spent", "weight"),
+        "adjusted": ("initial_budget", "budget"),
+        "adjustment": ("initial_budget", "budget"),
+        "overspent": ("budget", "spent"),
+    }
     row: Annotated[FundsRowKind, BeforeValidator(FundsRowKind.lookup)] = Field(
         title="项目", validation_alias=AliasChoices("row", "项目", "资金来源")
     )

@@ -60,6 +60,11 @@ class Indicator(Record):
         "expected_score": ("target", "actual", "weight"),
         "zero_target_exceeded": ("target", "actual"),
         "days_late": ("target", "actual"),
+        "target_kind": ("target",),
+        "target_op": ("target",),
+        "target_normalized": ("target",),
+        "target_unit": ("target",),
+        "target_is_qualitative": ("target",),
     }
     code: Text = Field(title="编号")
     level1: Annotated[Level1 | None, BeforeValidator(Level1.lookup)] = Field(

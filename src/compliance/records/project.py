@@ -186,6 +186,12 @@ class ProjectInfo(Record):
 
     kind = "project"
     label = "项目"
+    derived_from: ClassVar[dict[str, tuple[str, ...]]] = {
+        "execution_rate": ("spent", "budget"),
+        "arrival_rate": ("funds_arrived", "budget"),
+        "overspent": ("spent", "budget"),
+        "stated_rate_agrees": ("stated_execution_rate", "spent", "budget"),
+    }
     name: Text = Field(title="项目名称")
     scope: Annotated[Scope | None, BeforeValidator(Scope.lookup)] = Field(
         None, title="评价对象", description="项目支出 or 部门整体支出"
@@ -296,6 +302,10 @@ class SubProject(Record):
 
     kind = "sub_project"
     label = "子项目"
+    derived_from: ClassVar[dict[str, tuple[str, ...]]] = {
+        "execution_rate": ("spent", "budget"),
+        "unspent": ("spent", "budget"),
+    }
     number: int = Field(title="序号", ge=1)
     area: str | None = Field(None, title="支出领域")
     department: str | None = Field(None, title="业务处室")
