@@ -10,7 +10,7 @@ from docx import Document
 
 from tests.conftest import CASES, CliRun
 
-PROJECTS = sorted(p.name for p in CASES.iterdir() if (p / "project.yaml").is_file())
+PROJECTS = sorted(p.parent.name for p in CASES.rglob("project.yaml"))  # cases/real/* too
 
 
 @pytest.fixture(scope="module")
