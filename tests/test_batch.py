@@ -40,7 +40,7 @@ def test_two_workers_give_the_results_of_single_checks_in_order(
     # worker processes in several chunks and come back in order.
     monkeypatch.setattr(batch, "SMALL_RUN", 0)
     monkeypatch.setattr(batch, "CHUNK", 2)
-    cases = sorted(p for p in CASES.iterdir() if p.is_dir())
+    cases = sorted(p.parent for p in CASES.rglob("project.yaml"))  # cases/real/* too
     paths = [os.path.relpath(p, ROOT) for p in cases]
     code, out, err = cli("check", *paths, "--jobs", "2", "--format", "jsonl", "--fail-on", "none")
     assert code == 0, err
@@ -73,7 +73,7 @@ def test_json_is_compact_unless_pretty_and_both_say_the_same(cli: CliRun) -> Non
     data = json.loads(compact)
     assert json.loads(pretty) == data
     assert pretty == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    cases = [p for p in CASES.iterdir() if p.is_dir()]
+    cases = list(CASES.rglob("project.yaml"))  # one project per case folder, cases/real/* too
     assert data["summary"]["projects"] == len(data["projects"]) == len(cases)
 
 
