@@ -210,8 +210,10 @@ def _reviewing(args: argparse.Namespace) -> bool:
 
 
 def _whole_run(args: argparse.Namespace, checker: Checker) -> int:
-    """Check every project, then write: for the summary workbook (its 汇总 sheet ranks and
-    totals them) and for a reviewed run (已整改 and unused waivers are known only at the end).
+    """Check every project, then write (the summary workbook, a reviewed run).
+
+    The workbook's 汇总 sheet ranks and totals every project; a reviewed run knows its
+    已整改 findings and unused waivers only at the end, and records the whole run.
     """
     from compliance.cli.common import render_or_report, report_errors, write_output
     from compliance.cli.review import ReviewInputs, report_unused
