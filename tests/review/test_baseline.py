@@ -130,3 +130,35 @@ def test_the_api_takes_waivers_and_a_baseline(cli: CliRun, tmp_path: Path) -> No
     assert states["TG07"].waived and not states["TG06"].waived
     assert states["FN08"].baseline is not None and states["FN08"].baseline.label == "新增"
     assert [r.rule for r in result.review.resolved] == RESOLVED
+
+
+def test_the_summary_workbook_shows_the_states(cli: CliRun, tmp_path: Path) -> None:
+    import python_calamine
+
+    old = _year1(cli, tmp_path)
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(
+        "waivers:\n  - {rule: TG07, subject: 'project:project', reason: 指标见附表,"
+        " accepted_by: 王评价, date: 2023-03-01}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "汇总表.xlsx"
+    code, _, err = cli(
+        "check",
+        str(YEAR2),
+        "--format",
+        "xlsx",
+        "-o",
+        str(out),
+        "--baseline",
+        old,
+        "--waivers",
+        str(waivers),
+    )
+    assert code == 1, err
+    sheet = python_calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("问题清单")
+    rows = sheet.to_python()
+    found = {r["规则"]: r for r in (dict(zip(rows[0], row, strict=True)) for row in rows[1:])}
+    assert found["FN08"]["核查状态"] == "新增"
+    assert found["TG07"]["核查状态"] == "已说明·重复"
+    assert str(found["TG07"]["说明"]).startswith("已说明：指标见附表（认可人 王评价")
