@@ -22,7 +22,13 @@ from compliance.checking.status import ProjectReview
 from compliance.cli.review import ReviewInputs
 from compliance.review.store.database import Store
 from compliance.review.store.models import Project, RunProject, StoredFinding
-from compliance.review.store.queries import RECTIFICATION, WAIVER, history, record_decision
+from compliance.review.store.queries import (
+    RECTIFICATION,
+    REVOCATION,
+    WAIVER,
+    history,
+    record_decision,
+)
 from compliance.review.store.recording import record_run
 from compliance.rules.pack import RulePack
 from tests.bdd.steps import Scenario, _state_the_blanks
@@ -101,6 +107,16 @@ def record_waiver(scenario: Scenario, store: Store, who: str, rule: str, reason:
         finding = session.get(StoredFinding, finding_id)
         assert finding is not None
         record_decision(session, finding, kind=WAIVER, reviewer=who, reason=reason)
+
+
+@given(parsers.parse("复核人“{who}”撤销问题 {rule} 的说明，理由“{reason}”"))
+@when(parsers.parse("复核人“{who}”撤销问题 {rule} 的说明，理由“{reason}”"))
+def revoke_waiver(scenario: Scenario, store: Store, who: str, rule: str, reason: str) -> None:
+    finding_id = _stored(store, scenario, rule)
+    with store.session() as session:
+        finding = session.get(StoredFinding, finding_id)
+        assert finding is not None
+        record_decision(session, finding, kind=REVOCATION, reviewer=who, reason=reason)
 
 
 @given(parsers.parse("复核人“{who}”将问题 {rule} 记为{state}，期限 {deadline}，理由“{reason}”"))
