@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SARIF_PACKAGE := @microsoft/jest-sarif@1.0.0-beta.0
 SARIF_SCHEMA := $(VENV)/share/sarif/sarif-2.1.0-rtm.5.json
 
-.PHONY: setup browser office demo test lint docs clean
+.PHONY: setup browser office postgres demo test lint docs clean
 
 setup: $(STAMP)
 
@@ -51,13 +51,23 @@ office:
 	  else echo "LibreOffice Writer/Calc or poppler-utils missing: the Word rendering and form tests skip (CI installs them)"; fi; \
 	fi
 
+## Debian's postgresql, for the findings store's tests on a real server (apt-get, as root).
+## `make test` runs pytest under .ci/with-postgres, which also installs it when missing and starts
+## a throwaway cluster on 127.0.0.1 (URL in COMPLIANCE_TEST_POSTGRES_URL), removed afterwards.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "postgresql missing: the store tests on PostgreSQL skip (CI installs it)"; fi; \
+	fi
+
 ## Check the seed case (Qingdao 2020 e-government funds) and print the findings.
 demo: setup
 	$(BIN)/compliance check cases/qingdao-egov-2020 --fail-on none
 
 ## Lint, type-check, validate the rule pack, and run every test.
-test: setup $(SARIF_SCHEMA) browser office lint
-	$(BIN)/pytest
+test: setup $(SARIF_SCHEMA) browser office postgres lint
+	.ci/with-postgres $(BIN)/pytest
 	$(BIN)/pytest -m valgrind
 
 ## Regenerate rules/rule.schema.json and docs/rules/ after changing rules or the rule models.

@@ -10,7 +10,18 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "compliance"
 DIALECT = re.compile(r"^\$(and|or|ex|nex|gt|gte|lt|lte|neq|m|add|mul|div|not)$")
-STAGES = ["core", "records", "intake", "rules", "engine", "checking", "scoring", "output", "cli"]
+STAGES = [
+    "core",
+    "records",
+    "intake",
+    "rules",
+    "engine",
+    "checking",
+    "review",
+    "scoring",
+    "output",
+    "cli",
+]
 """The flow, in order; a stage may import itself and earlier stages only (rules ⇄ engine
 share the operator table and the compiler, so they count as one stage here)."""
 PEERS = {"rules": "engine", "engine": "rules"}

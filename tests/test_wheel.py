@@ -115,3 +115,28 @@ def test_reports_from_the_wheel_use_the_bundled_templates(installed: Path, tmp_p
     copied = _run([str(installed / "compliance"), "templates", "mine"], tmp_path)
     assert copied.returncode == 0, copied.stderr
     assert (tmp_path / "mine" / "word" / "report.docx").is_file()
+
+
+@pytest.mark.wheel
+def test_the_store_and_review_page_work_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    """The store's Alembic migrations and the review page's templates ship as package data."""
+    store = f"sqlite:///{tmp_path / 'compliance.db'}"
+    done = _run(
+        [str(installed / "compliance"), "check", str(CASE), "--store", store, "--fail-on", "none"],
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = _run([str(installed / "compliance"), "history", "学生", "--store", store], tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    page = _run(
+        [
+            str(installed / "python"),
+            "-c",
+            "from compliance.review.web.app import TEMPLATES, _environment\n"
+            "env = _environment()\n"
+            "names = sorted(p.name for p in TEMPLATES.glob('*.html'))\n"
+            "print(len([env.get_template(n) for n in names]))",
+        ],
+        tmp_path,
+    )
+    assert page.returncode == 0 and page.stdout.strip() == "6", page.stderr[-2000:]

@@ -16,6 +16,7 @@ from typing import Any
 
 from compliance.checking.findings import Finding, FindingBuilder, sort_key
 from compliance.checking.recommendations import RecommendationGroup, recommend
+from compliance.checking.status import ProjectReview, RunReview
 from compliance.checking.undecided import Decider, Preparations, Undecided
 from compliance.core.errors import (
     InputError,
@@ -48,9 +49,15 @@ class ProjectResult:
     errors: list[InternalProblem] = field(default_factory=list)
     undecided: list[Undecided] = field(default_factory=list)
     """未能核查: rules the records could not decide, with what would decide them."""
+    review: ProjectReview | None = None
+    """Fingerprints, waivers (已说明) and baseline states (新增/重复) of the findings."""
+
+    def is_waived(self, finding: Finding) -> bool:
+        """Whether a valid waiver explains ``finding`` (it then never fails ``--fail-on``)."""
+        return self.review is not None and self.review.of(finding).waived
 
     def summary(self) -> dict[str, Any]:
-        """Counts by severity and category."""
+        """Counts by severity and category, and by review status."""
         by_severity = {s.value: 0 for s in Severity}
         by_category: dict[str, int] = {}
         for f in self.findings:
@@ -62,6 +69,7 @@ class ProjectResult:
             "by_category": by_category,
             "undecided": len(self.undecided),
             "errors": len(self.errors) + len(self.problems),
+            **(self.review.counts(self.findings) if self.review else {}),
         }
 
 
@@ -72,11 +80,17 @@ class CheckRun:
     pack: RulePack
     results: list[ProjectResult]
     rule_errors: dict[str, InternalProblem] = field(default_factory=dict)
+    review: RunReview | None = None
 
     @property
     def findings(self) -> list[Finding]:
         """All findings of all projects."""
         return [f for r in self.results for f in r.findings]
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        """Findings no valid waiver explains: the ones ``--fail-on`` counts."""
+        return [f for r in self.results for f in r.findings if not r.is_waived(f)]
 
     @property
     def has_errors(self) -> bool:

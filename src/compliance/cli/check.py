@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL
 from compliance.cli.common import add_pack_options, add_paths
+from compliance.cli.review_options import add_review_options
 from compliance.records.vocabulary import Severity
 
 if TYPE_CHECKING:
-    from compliance.checking.checker import Checker
+    from compliance.checking.checker import Checker, CheckRun
     from compliance.output.stream import Piece
 
 EXIT_INTERRUPTED = 130
@@ -33,12 +34,15 @@ FORMATS = ("text", "json", "jsonl", "markdown", "xlsx")
 """Output formats (``compliance.output.stream.WRITERS``; named here so ``--help`` stays light)."""
 
 EPILOG = """\
-exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
+exit codes: 0 no finding at or above --fail-on; 1 findings at or above it
+            (a finding a valid waiver explains, 已说明, never counts);
             2 bad input (a record or rule file with errors) or bad usage;
             3 internal error (a bug; see --debug), the other results still written;
             130 interrupted (Ctrl-C or SIGTERM): no output file written.
 example:    compliance check cases/qingdao-egov-2020 --format json
             compliance check forms/ --jobs 2 --format jsonl -o out/forms.jsonl
+            compliance check cases/x --waivers waivers.yaml --baseline last-year.json
+            compliance check cases/x --store --baseline-from-store
 """
 
 
@@ -88,6 +92,7 @@ def register(commands: Any) -> None:
     check.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar on standard error"
     )
+    add_review_options(check, store=True)
     check.set_defaults(func=run, parser=check)
 
 
@@ -194,32 +199,46 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     signal.signal(signal.SIGTERM, _stop)
     with Checker(pack) as checker:
-        if args.format == "xlsx":
-            return _summary_workbook(args, checker)
+        if args.format == "xlsx" or _reviewing(args):
+            return _whole_run(args, checker)
         return _check(args, checker)
 
 
-def _summary_workbook(args: argparse.Namespace, checker: Checker) -> int:
-    """The summary workbook needs every project at once (its 汇总 sheet ranks and totals them)."""
-    from compliance.cli.common import render_or_report, report_errors, write_output
-    from compliance.core.errors import InputError
-    from compliance.output.report import build_report
-    from compliance.output.summary_xlsx import render_summary_xlsx
+def _reviewing(args: argparse.Namespace) -> bool:
+    """Whether waivers from outside the records, a baseline or the store take part."""
+    return bool(args.waivers or args.baseline or args.store or args.baseline_from_store)
 
-    result = checker.run(args.paths)
+
+def _whole_run(args: argparse.Namespace, checker: Checker) -> int:
+    """Check every project, then write (the summary workbook, a reviewed run).
+
+    The workbook's 汇总 sheet ranks and totals every project; a reviewed run knows its
+    已整改 findings and unused waivers only at the end, and records the whole run.
+    """
+    from compliance.cli.common import render_or_report, report_errors, write_output
+    from compliance.cli.review import ReviewInputs, report_unused
+    from compliance.core.errors import InputError
+
     try:
-        content = render_or_report(
-            lambda: render_summary_xlsx(build_report(result), args.output.parent),
-            args.format,
-            args.debug,
-        )
-        if content is None:
-            return EXIT_INTERNAL
-        write_output(content, args.output)
+        review = ReviewInputs.from_args(args)
     except InputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
+    try:
+        result = checker.run(args.paths)
+        review.apply(result)
+        content = render_or_report(lambda: _whole(args, result), args.format, args.debug)
+        if content is None:
+            return EXIT_INTERNAL
+        write_output(content, args.output)
+        review.record(result, args, "check")
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        review.close()
     report_errors(result, args.debug)
+    report_unused(result)
     tally = Tally(args.fail_on, rule_errors=bool(checker.rule_errors))
     for project in result.results:
         tally.projects += 1
@@ -227,8 +246,28 @@ def _summary_workbook(args: argparse.Namespace, checker: Checker) -> int:
         tally.internal += len(project.errors)
         if args.fail_on != "none":
             limit = Severity(args.fail_on).rank
-            tally.failing += sum(1 for f in project.findings if f.severity.rank <= limit)
+            tally.failing += sum(
+                1 for f in project.findings if f.severity.rank <= limit and not project.is_waived(f)
+            )
     return tally.code()
+
+
+def _whole(args: argparse.Namespace, result: CheckRun) -> str | bytes:
+    if args.format == "xlsx":
+        from compliance.output.report import build_report
+        from compliance.output.summary_xlsx import render_summary_xlsx
+
+        return render_summary_xlsx(build_report(result), args.output.parent)
+    from compliance.output.stream import render
+
+    return render(
+        args.format,
+        result.results,
+        len(result.pack.rules),
+        result.rule_errors,
+        pretty=args.pretty,
+        review=result.review,
+    )
 
 
 def _check(args: argparse.Namespace, checker: Checker) -> int:
@@ -241,7 +280,7 @@ def _check(args: argparse.Namespace, checker: Checker) -> int:
 
     pack = checker.pack
     items = list(targets(args.paths))
-    job = Job(args.rules, dict(args.settings), args.format, args.pretty)
+    job = Job(args.rules, dict(args.settings), args.format, args.pretty, as_of=args.as_of)
     batch = Batch(checker, job, args.jobs or default_jobs())
     tally = Tally(args.fail_on, rule_errors=bool(checker.rule_errors))
     destination = _Destination(args.output)

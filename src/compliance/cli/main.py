@@ -19,9 +19,11 @@ from compliance.cli import (
     EXIT_INTERNAL,
     check,
     explain,
+    history,
     importing,
     report,
     rules,
+    serve,
     templates,
 )
 from compliance.cli.common import report_internal
@@ -35,7 +37,8 @@ and the recommendations (相关建议) that answer them."""
 EPILOG = """\
 exit codes: 0 clean; 1 findings at or above --fail-on (check), failing examples or missing
             examples (rules test), stale files (rules docs --check);
-            2 bad input (a record, rule, profile or output path) or bad usage;
+            2 bad input (a record, rule, profile, waiver, baseline or output path, a store
+            that cannot be opened) or bad usage;
             3 internal error: a bug in compliance itself (in a rule, the engine, a
             finding or a renderer) — please report it with the output of --debug.
             The other projects' and rules' results are still written.
@@ -43,7 +46,7 @@ example:    compliance check cases/qingdao-egov-2020 --format json
             compliance explain TG01 cases/qingdao-egov-2020 --subject I03
 """
 
-COMMANDS = (check, rules, explain, report, templates, importing)
+COMMANDS = (check, rules, explain, report, templates, importing, history, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

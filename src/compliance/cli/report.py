@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_INTERNAL
 from compliance.cli.common import add_pack_options, add_paths
+from compliance.cli.review_options import add_review_options
 
 if TYPE_CHECKING:
     from compliance.output.report.model import Report
@@ -100,6 +101,7 @@ def register(commands: Any) -> None:
         help="write the report to FILE (required for docx) instead of standard output; "
         "with --format html an existing folder (or a path ending in /) writes a site",
     )
+    add_review_options(parser, store=True)
     parser.set_defaults(func=run, parser=parser)
 
 
@@ -153,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
         report_internal,
         write_output,
     )
+    from compliance.cli.review import ReviewInputs, report_unused
     from compliance.core.errors import InputError, InternalProblem
     from compliance.output.report import NoCjkFont, build_report, make_run_record
 
@@ -163,14 +166,21 @@ def run(args: argparse.Namespace) -> int:
     pack = load_pack_or_report(args)
     if pack is None:
         return EXIT_BAD_INPUT
-    with Checker(pack) as checker:
-        checked = checker.run(args.paths)
     try:
+        review = ReviewInputs.from_args(args)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        with Checker(pack) as checker:
+            checked = checker.run(args.paths)
+        review.apply(checked)
         report = build_report(checked, args.profile)
         profiles = [p.card.profile_file for p in report.projects if p.card is not None]
         outputs = _render(args, report, make_run_record(checked, profiles, args.settings))
         for path, content in outputs.items():
             write_output(content, path)
+        review.record(checked, args, "report")
     except InputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -181,7 +191,10 @@ def run(args: argparse.Namespace) -> int:
         problem = InternalProblem.from_exception(exc, f"rendering the {args.format} report")
         report_internal(problem, args.debug)
         return EXIT_INTERNAL
+    finally:
+        review.close()
     report_errors(checked, args.debug)
+    report_unused(checked)
     if checked.has_internal_errors:
         return EXIT_INTERNAL
     return EXIT_BAD_INPUT if checked.has_errors else EXIT_CLEAN

@@ -12,6 +12,7 @@ state is not safe.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from compliance.checking.checker import Checker, ProjectResult
 from compliance.core.errors import InputError
 from compliance.output.stream import WRITERS, Piece, Writer
 from compliance.records.loading import discover
+from compliance.review.run import review_own
 from compliance.rules.pack import load_pack
 
 CHUNK = 32
@@ -46,6 +48,12 @@ class Job:
     pretty: bool = False
     cwd: str = field(default_factory=os.getcwd)
     """The parent's folder: file names in the output are shown relative to it."""
+    as_of: dt.date | None = None
+    """The day the records' own waivers are judged on (``--as-of``; default today)."""
+
+    def reviewed(self, result: ProjectResult) -> ProjectResult:
+        """The result with its records' own waivers applied (已说明), before it is rendered."""
+        return review_own(result, self.as_of or dt.date.today())
 
     def checker(self) -> Checker:
         """The pack loaded and compiled."""
@@ -86,11 +94,13 @@ def targets(paths: Iterable[Path]) -> Iterator[str | ProjectResult]:
 
 
 _worker: tuple[Checker, Writer] | None = None
+_job: Job | None = None
 
 
 def _start(job: Job) -> None:
     """Worker start-up: compile the pack once; Ctrl-C is the parent's to handle."""
-    global _worker
+    global _worker, _job
+    _job = job
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.chdir(job.cwd)
     checker = job.checker()
@@ -100,7 +110,13 @@ def _start(job: Job) -> None:
 def _check_chunk(paths: list[str]) -> list[Piece]:
     assert _worker is not None
     checker, writer = _worker
-    return [writer.piece(result) for p in paths for result in checker.check_source(Path(p))]
+    job = _job
+    assert job is not None
+    return [
+        writer.piece(job.reviewed(result))
+        for p in paths
+        for result in checker.check_source(Path(p))
+    ]
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -128,7 +144,7 @@ class Batch:
                     if isinstance(item, ProjectResult)
                     else self.checker.check_source(Path(item))
                 )
-                yield from (self.writer.piece(result) for result in results)
+                yield from (self.writer.piece(self.job.reviewed(result)) for result in results)
             return
         yield from self._parallel(items)
 

@@ -22,4 +22,6 @@ def to_data(run: CheckRun) -> dict[str, Any]:
 
 def render_json(run: CheckRun) -> str:
     """The run as indented UTF-8 JSON (Chinese left readable)."""
-    return render("json", run.results, len(run.pack.rules), run.rule_errors, pretty=True)
+    return render(
+        "json", run.results, len(run.pack.rules), run.rule_errors, pretty=True, review=run.review
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from compliance.checking.checker import CheckRun, ProjectResult
+from compliance.checking.status import RESOLVED_LABEL
 from compliance.output.common import (
     by_category,
     chinese_number,
@@ -11,6 +12,7 @@ from compliance.output.common import (
     subjects_in_words,
     undecided_by_rule,
 )
+from compliance.review import wording
 
 
 def _cell(text: str) -> str:
@@ -30,14 +32,22 @@ def project_lines(result: ProjectResult) -> list[str]:
         lines.append("记录有误，未能检查：")
         lines.extend(f"- `{p}`" for p in result.problems)
         return lines
-    lines.append(f"### 主要问题（{len(result.findings)}项）")
+    counts = wording.counts(result.review, result.findings)
+    lines.append(f"### 主要问题（{len(result.findings)}项{'，' + counts if counts else ''}）")
     lines.append("")
     for index, (category, findings) in enumerate(by_category(result.findings), start=1):
         lines.append(f"#### （{chinese_number(index)}）{category}")
         lines.append("")
         for f in findings:
-            lines.append(f"{f.number}. **{f.title}**（{f.rule}，{f.severity.label}）：{f.message}")
+            tag = wording.tag(result.review, f)
+            lines.append(
+                f"{f.number}. **{f.title}**{tag}（{f.rule}，{f.severity.label}）：{f.message}"
+            )
             lines.append("")
+            note = wording.waiver_note(result.review, f)
+            if note:
+                lines.append(f"   > {note}")
+                lines.append("")
             lines.append("   | 证据 | 值 |")
             lines.append("   |---|---|")
             lines.extend(f"   | {_cell(e.label)} | {_cell(e.value)} |" for e in f.evidence)
@@ -65,6 +75,18 @@ def project_lines(result: ProjectResult) -> list[str]:
                 f"| {rule} | {_cell(title)} | {_cell(subjects_in_words(names))} "
                 f"| {_cell('；'.join(needs))} |"
             )
+    review = result.review
+    if review and review.resolved:
+        lines.append(f"### {RESOLVED_LABEL}（基线中有、本次未发现，{len(review.resolved)}项）")
+        lines.append("")
+        lines.extend(f"- **{r.title}**（{r.rule}）：{r.subject['name']}" for r in review.resolved)
+        lines.append("")
+    if review and review.unused:
+        lines.append("未匹配任何问题的说明：")
+        lines.extend(
+            f"- {w.waiver.rule} `{w.waiver.subject}`（`{w.where()}`）" for w in review.unused
+        )
+        lines.append("")
     lines.extend(f"> 内部错误：{e}" for e in result.errors)
     return lines
 
@@ -73,4 +95,4 @@ def render_markdown(run: CheckRun) -> str:
     """The whole run as one Markdown document."""
     from compliance.output.stream import render
 
-    return render("markdown", run.results, len(run.pack.rules), run.rule_errors)
+    return render("markdown", run.results, len(run.pack.rules), run.rule_errors, review=run.review)

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from compliance import __version__
 from compliance.checking.checker import ProjectResult
+from compliance.checking.status import RunReview
 from compliance.core.errors import InternalProblem
 
 FORMATS = ("json", "jsonl", "markdown", "text")
@@ -34,7 +35,12 @@ def project_data(result: ProjectResult) -> dict[str, Any]:
             "department": info.department,
             "evaluation_kind": None if info.evaluation_kind is None else info.evaluation_kind.value,
         },
-        "findings": [f.as_dict() for f in result.findings],
+        "findings": [
+            {**f.as_dict(), **(result.review.of(f).as_dict() if result.review else {})}
+            for f in result.findings
+        ],
+        "resolved": [r.as_dict() for r in result.review.resolved] if result.review else [],
+        "unused_waivers": [w.as_dict() for w in result.review.unused] if result.review else [],
         "undecided": [u.to_json() for u in result.undecided],
         "recommendations": [g.as_dict() for g in result.recommendations],
         "summary": result.summary(),
@@ -64,13 +70,15 @@ class Piece:
     findings: int
     undecided: int
     ranks: tuple[int, ...]
-    """The severity rank of each finding (for ``--fail-on``)."""
+    """The severity rank of each finding no waiver explains (for ``--fail-on``)."""
     failed: bool
     """The project could not be (fully) checked: bad records or a bug."""
     problems: tuple[str, ...]
     """Bad records, one ``file:line:col: error: …`` line each."""
     internal: tuple[InternalProblem, ...]
     """Bugs met on this project (with their tracebacks, for ``--debug``)."""
+    waived: int = 0
+    """Findings a waiver explains (已说明): shown, counted apart."""
 
 
 class Writer:
@@ -86,6 +94,9 @@ class Writer:
         self.findings = 0
         self.undecided = 0
         self.with_errors = 0
+        self.waived = 0
+        self.run_review: RunReview | None = None
+        """Set for a reviewed run: the baseline's source and outside waivers matching nothing."""
 
     def start(self) -> None:
         """Print what comes before the first project."""
@@ -115,10 +126,11 @@ class Writer:
             text,
             len(result.findings),
             len(result.undecided),
-            tuple(f.severity.rank for f in result.findings),
+            tuple(f.severity.rank for f in result.findings if not result.is_waived(f)),
             bool(result.problems or result.errors),
             tuple(str(p) for p in result.problems),
             tuple(result.errors),
+            sum(1 for f in result.findings if result.is_waived(f)),
         )
 
     def add(self, result: ProjectResult) -> None:
@@ -132,6 +144,7 @@ class Writer:
         self.findings += piece.findings
         self.undecided += piece.undecided
         self.with_errors += piece.failed
+        self.waived += piece.waived
 
     def joint(self) -> str:
         """What goes between the previous project and the next."""
@@ -141,7 +154,26 @@ class Writer:
         """Print what comes after the last project."""
 
     def footer(self) -> str:
-        return f"共检查 {self.projects} 个项目，规则 {self.rules} 条，发现问题 {self.findings} 项。"
+        waived = f"（其中已说明 {self.waived} 项）" if self.waived else ""
+        return (
+            f"共检查 {self.projects} 个项目，规则 {self.rules} 条，"
+            f"发现问题 {self.findings} 项{waived}。"
+        )
+
+    def review_footer(self) -> str:
+        """The baseline's source and the outside waivers that matched nothing, as lines."""
+        review = self.run_review
+        if review is None:
+            return ""
+        lines = [f"基线：{review.baseline}"] if review.baseline else []
+        if review.unused:
+            lines.append(
+                "未匹配任何问题的说明："
+                + "；".join(
+                    f"{w.waiver.rule} {w.waiver.subject}（{w.where()}）" for w in review.unused
+                )
+            )
+        return "".join("\n" + line for line in lines)
 
 
 class TextWriter(Writer):
@@ -159,7 +191,7 @@ class TextWriter(Writer):
 
     def finish(self, rule_errors: Mapping[str, InternalProblem]) -> None:
         footer = self.footer().removesuffix("。") + f"，未能核查 {self.undecided} 项。"
-        self.out.write("\n\n" + footer + "\n")
+        self.out.write("\n\n" + footer + self.review_footer() + "\n")
 
 
 class MarkdownWriter(Writer):
@@ -179,7 +211,7 @@ class MarkdownWriter(Writer):
         return "\n" + "\n".join(project_lines(result))
 
     def finish(self, rule_errors: Mapping[str, InternalProblem]) -> None:
-        self.out.write("\n" + self.footer() + "\n")
+        self.out.write("\n" + self.footer() + self.review_footer() + "\n")
 
 
 class JsonWriter(Writer):
@@ -222,7 +254,11 @@ class JsonWriter(Writer):
             "undecided": self.undecided,
             "projects_with_errors": self.with_errors,
             "rule_errors": {rule: e.as_dict() for rule, e in sorted(rule_errors.items())},
+            "waived": self.waived,
         }
+        if self.run_review is not None:
+            summary["baseline"] = self.run_review.baseline
+            summary["unused_waivers"] = [w.as_dict() for w in self.run_review.unused]
         if self.pretty:
             close = "\n  ]" if self.projects else "]"
             self.out.write(f'{close},\n  "summary": {self._dump(summary, 1)}\n}}\n')
@@ -258,10 +294,12 @@ def render(
     rule_errors: Mapping[str, InternalProblem],
     *,
     pretty: bool = False,
+    review: RunReview | None = None,
 ) -> str:
     """A whole run in one string (for the API, reports and tests)."""
     out = io.StringIO()
     writer = WRITERS[fmt](out, rules, pretty=pretty)
+    writer.run_review = review
     writer.start()
     for result in results:
         writer.add(result)

@@ -25,6 +25,7 @@ from compliance.core.numbers import percent
 from compliance.output.report.model import ProjectReport, Report
 from compliance.records.forms import FundsRow, FundsRowKind, SelfEvaluation
 from compliance.records.vocabulary import Severity
+from compliance.review import wording
 
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题清单"
@@ -61,6 +62,8 @@ FINDING_COLUMNS = (
     ("证据", 40, "text"),
     ("位置", 30, "text"),
     ("建议", 50, "text"),
+    ("核查状态", 10, "text"),
+    ("说明", 40, "text"),
     ("整改状态", 10, "text"),
     ("整改期限", 12, "date"),
 )
@@ -221,8 +224,10 @@ def render_summary_xlsx(report: Report, base: Path) -> bytes:
     links: list[tuple[int, str | None, str]] = []
     for item in report.projects:
         name = item.info.name if item.info else item.result.origin
+        review = item.result.review
         for f in item.result.findings:
             evidence = "；".join(f"{e.label}：{e.value}" for e in f.evidence)
+            labels = "·".join(review.of(f).labels) if review else ""
             where = str(f.location) if f.location else ""
             rows.append(
                 [
@@ -235,6 +240,8 @@ def render_summary_xlsx(report: Report, base: Path) -> bytes:
                     evidence,
                     where,
                     f.recommendation,
+                    labels or None,
+                    wording.waiver_note(review, f),
                     None,
                     None,
                 ]

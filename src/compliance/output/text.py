@@ -11,6 +11,7 @@ from compliance.output.common import (
     subjects_in_words,
     undecided_by_rule,
 )
+from compliance.review import wording
 
 
 def project_lines(result: ProjectResult) -> list[str]:
@@ -24,14 +25,21 @@ def project_lines(result: ProjectResult) -> list[str]:
         lines.append("无法检查：记录有误（见错误输出）")
         return lines
     lines.append("")
+    counts = wording.counts(result.review, result.findings)
     lines.append(
-        f"主要问题（{len(result.findings)}项）" if result.findings else "主要问题：未发现问题"
+        f"主要问题（{len(result.findings)}项{'，' + counts if counts else ''}）"
+        if result.findings
+        else "主要问题：未发现问题" + (f"（{counts}）" if counts else "")
     )
     for index, (category, findings) in enumerate(by_category(result.findings), start=1):
         lines.append(f"（{chinese_number(index)}）{category}")
         for f in findings:
-            lines.append(f"  {f.number}. [{f.rule} {f.severity.label}] {f.title}")
+            tag = wording.tag(result.review, f)
+            lines.append(f"  {f.number}. [{f.rule} {f.severity.label}] {f.title}{tag}")
             lines.append(f"     {f.message}")
+            note = wording.waiver_note(result.review, f)
+            if note:
+                lines.append(f"     {note}")
             evidence = "；".join(f"{e.label}：{e.value}" for e in f.evidence)
             if evidence:
                 lines.append(f"     证据：{evidence}")
@@ -58,6 +66,7 @@ def project_lines(result: ProjectResult) -> list[str]:
         for rule, title, names, needs in undecided:
             lines.append(f"  [{rule}] {title}：{subjects_in_words(names)}")
             lines.append(f"     需要：{'；'.join(needs)}")
+    lines.extend(wording.review_lines(result.review))
     for error in result.errors:
         lines.append(f"内部错误：{error}")
     return lines
@@ -67,4 +76,4 @@ def render_text(run: CheckRun) -> str:
     """The whole run as text; projects separated by a rule line."""
     from compliance.output.stream import render
 
-    return render("text", run.results, len(run.pack.rules), run.rule_errors)
+    return render("text", run.results, len(run.pack.rules), run.rule_errors, review=run.review)

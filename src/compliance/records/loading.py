@@ -31,6 +31,7 @@ from compliance.records.registers import (
     Survey,
 )
 from compliance.records.vocabulary import Labeled
+from compliance.records.waivers import Waiver
 
 NOT_RECORDS = {"expected.yaml", "expected.yml"}
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
@@ -95,9 +96,12 @@ class CaseFile(BaseModel):
     statements: list[Statement] = Field(default_factory=list)
     form: SelfEvaluation | None = None
     form_funds: list[FundsRow] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)
 
 
-SECTIONS = tuple(name for name in CaseFile.model_fields if name != "coverage")
+NOT_RECORD_SECTIONS = {"coverage", "waivers"}
+"""Sections about the records, not records: what they cover, the evaluator's waivers."""
+SECTIONS = tuple(name for name in CaseFile.model_fields if name not in NOT_RECORD_SECTIONS)
 """The record sections, in the order records are listed."""
 _KIND_OF = {
     name: typing.get_args(CaseFile.model_fields[name].annotation)[0].kind for name in REGISTERS
@@ -113,6 +117,7 @@ class ProjectRecords:
     records: list[Record] = field(default_factory=list)
     complete: frozenset[str] = frozenset()
     """Record kinds whose register the source covers completely (``coverage:``)."""
+    waivers: list[Waiver] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Record]:
         """Records of one kind, in file order."""
@@ -307,7 +312,8 @@ def build_project(data: Any, locate: Callable[[PathKey], Location], origin: str)
         for section, level in case.coverage.items()
         if level is CoverageLevel.COMPLETE
     )
-    return ProjectRecords(origin, info, records, complete)
+    waivers = [w.located(locate(("waivers", i))) for i, w in enumerate(case.waivers)]
+    return ProjectRecords(origin, info, records, complete, waivers)
 
 
 def _is_case(folder: Path) -> bool:

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compliance.checking.findings import Finding
+from compliance.checking.status import ProjectReview, ResolvedFinding
 from compliance.core.errors import Location
 from compliance.core.numbers import plain
 from compliance.output.common import by_category, subjects_in_words, undecided_by_rule
 from compliance.output.report.model import ProjectReport, Report, share
 from compliance.records.indicators import Indicator
 from compliance.records.vocabulary import UNSTATED, Severity, label_or_unstated
+from compliance.review import wording
 from compliance.scoring.arith import pts
 
 SECTIONS: dict[str, str] = {
@@ -118,9 +120,13 @@ class FindingView:
     references: list[str]
     framework: str
     recommendation: str
+    status: list[str] = field(default_factory=list)
+    """已说明 and 新增/重复, when the run was reviewed (waivers, a baseline)."""
+    note: str = ""
+    """The waiver's reason, approver and document, or that it expired."""
 
     @classmethod
-    def of(cls, finding: Finding) -> FindingView:
+    def of(cls, finding: Finding, review: ProjectReview | None = None) -> FindingView:
         where = finding.location
         return cls(
             number=finding.number,
@@ -137,6 +143,8 @@ class FindingView:
             references=list(finding.references),
             framework=finding.framework,
             recommendation=finding.recommendation,
+            status=review.of(finding).labels if review else [],
+            note=wording.waiver_note(review, finding) or "",
         )
 
 
@@ -234,14 +242,27 @@ class Outline:
 
     @property
     def findings(self) -> list[FindingView]:
-        return [FindingView.of(f) for f in self.project.result.findings]
+        review = self.project.result.review
+        return [FindingView.of(f, review) for f in self.project.result.findings]
 
     @property
     def by_category(self) -> list[tuple[str, list[FindingView]]]:
+        review = self.project.result.review
         return [
-            (category, [FindingView.of(f) for f in found])
+            (category, [FindingView.of(f, review) for f in found])
             for category, found in by_category(self.project.result.findings)
         ]
+
+    @property
+    def review_counts(self) -> str:
+        """其中已说明 … 项；新增 … 项、重复 … 项、已整改 … 项 (empty without review)."""
+        return wording.counts(self.project.result.review, self.project.result.findings)
+
+    @property
+    def resolved(self) -> list[ResolvedFinding]:
+        """The baseline's findings this run no longer has (已整改)."""
+        review = self.project.result.review
+        return list(review.resolved) if review else []
 
     @property
     def indicators(self) -> list[IndicatorRow]:

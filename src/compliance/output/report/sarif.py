@@ -8,7 +8,9 @@ form's claimed scores that differ from the computed ones are results of the
 scoring checks ``score/claim-mismatch`` and ``score/weight-mismatch``. Those ids live in
 their own ``score/`` namespace: pack rule ids are two letters and two digits
 (:data:`~compliance.rules.spec.RULE_ID_PATTERN`) and never contain ``/``, so a pack rule
-can never take a scoring check's id.
+can never take a scoring check's id. Waived findings carry ``suppressions`` with the
+waiver's reason as justification; against a baseline, each result has its
+``baselineState`` and the baseline's resolved findings are ``absent`` results.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any
 from urllib.parse import quote
 
 from compliance import __version__
+from compliance.checking.findings import Finding
+from compliance.checking.status import RESOLVED_LABEL, ProjectReview, ResolvedFinding
 from compliance.core.errors import Location
 from compliance.output.report.model import Report
 from compliance.output.report.runrecord import RunRecord
@@ -49,6 +53,8 @@ SCORE_RULES = {
     ),
 }
 SRCROOT = "SRCROOT"
+FINGERPRINT = "complianceFinding/v2"
+"""Rule, subject and project identity (:mod:`compliance.checking.fingerprints`): stable across years."""
 
 
 def _artifact(location: Location) -> dict[str, Any]:
@@ -151,6 +157,53 @@ def _card(card: Scorecard, origin: str) -> dict[str, Any]:
     }
 
 
+def _review(review: ProjectReview | None, finding: Finding) -> dict[str, Any]:
+    """A finding's stable fingerprint, its ``baselineState`` and, when waived, its suppression."""
+    if review is None:
+        return {}
+    status = review.of(finding)
+    out: dict[str, Any] = {"partialFingerprints": {FINGERPRINT: status.fingerprint}}
+    if status.baseline is not None:
+        out["baselineState"] = status.baseline.sarif
+    if status.waiver is not None:
+        w = status.waiver.waiver
+        suppression: dict[str, Any] = {
+            "kind": "inSource" if status.waiver.origin == "records" else "external",
+            "status": "accepted",
+            "justification": w.reason,
+            "properties": {
+                "acceptedBy": w.accepted_by,
+                "date": w.date.isoformat(),
+                "expires": w.expires.isoformat() if w.expires else None,
+                "document": w.document,
+                "origin": status.waiver.origin,
+            },
+        }
+        if w.location is not None:
+            suppression["location"] = _location(w.location, "waiver", w.subject, w.rule)[0]
+        out["suppressions"] = [suppression]
+    return out
+
+
+def _resolved(gone: ResolvedFinding, origin: str, index: dict[str, int]) -> dict[str, Any]:
+    """A baseline finding this run no longer has: SARIF ``baselineState: absent`` (已整改)."""
+    result: dict[str, Any] = {
+        "ruleId": gone.rule,
+        "kind": "pass",
+        "level": "none",
+        "message": {"text": f"{RESOLVED_LABEL}：{gone.message}"},
+        "baselineState": "absent",
+        "partialFingerprints": {FINGERPRINT: gone.fingerprint},
+        "locations": _location(
+            None, gone.subject["type"], gone.subject["key"], gone.subject["name"]
+        ),
+        "properties": {"project": origin, "title": gone.title},
+    }
+    if gone.rule in index:
+        result["ruleIndex"] = index[gone.rule]
+    return result
+
+
 def _invocation(
     report: Report, notifications: list[dict[str, Any]], record: RunRecord | None
 ) -> dict[str, Any]:
@@ -174,6 +227,7 @@ def to_sarif(report: Report, record: RunRecord | None = None) -> dict[str, Any]:
     scores = []
     for project in report.projects:
         origin = project.result.origin
+        review = project.result.review
         for f in project.result.findings:
             results.append(
                 {
@@ -184,9 +238,6 @@ def to_sarif(report: Report, record: RunRecord | None = None) -> dict[str, Any]:
                     "locations": _location(
                         f.location, f.subject.type, f.subject.key, f.subject.name
                     ),
-                    "partialFingerprints": {
-                        "complianceFinding/v1": f"{origin}|{f.rule}|{f.subject.type}:{f.subject.key}"
-                    },
                     "properties": {
                         "project": origin,
                         "number": f.number,
@@ -199,8 +250,11 @@ def to_sarif(report: Report, record: RunRecord | None = None) -> dict[str, Any]:
                         "recommendation": f.recommendation,
                         "source": f.source,
                     },
+                    **_review(review, f),
                 }
             )
+        for gone in review.resolved if review else []:
+            results.append(_resolved(gone, origin, index))
         if project.card is not None:
             scores.append(_card(project.card, origin))
             for check in project.card.checks:

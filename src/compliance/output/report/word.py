@@ -214,7 +214,10 @@ class _Parts:
         for index, (category, found) in enumerate(o.by_category, start=1):
             doc.add_heading(f"{index}. {category}", level=3)
             for f in found:
-                _para(doc, f.message, f"{f.number}. {f.title}（{f.severity}，{f.rule}）：")
+                tag = f"〔{'·'.join(f.status)}〕" if f.status else ""
+                _para(doc, f.message, f"{f.number}. {f.title}{tag}（{f.severity}，{f.rule}）：")
+                if f.note:
+                    _para(doc, f.note)
                 evidence = "；".join(f"{label}：{value}" for label, value in f.evidence)
                 where = f"；记录：{f.where}" if f.where else ""
                 _para(
@@ -223,6 +226,11 @@ class _Parts:
                     f"依据：{'；'.join(f.references)}。",
                     size=9,
                 )
+        if o.review_counts:
+            _para(doc, o.review_counts + "。")
+        if o.resolved:
+            gone = "；".join(f"{r.title}（{r.rule}，{r.subject['name']}）" for r in o.resolved)
+            _para(doc, gone, "已整改（基线中有、本次未发现）：")
         return doc
 
     def advice(self) -> Any:

@@ -1,0 +1,1 @@
+"""Alembic migrations of the findings store, shipped in the wheel."""
