@@ -134,3 +134,21 @@ def test_kleene_logic() -> None:
     t, f, u = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
     assert Truth.all([t, u]) is u and Truth.all([f, u]) is f and Truth.all([t, t]) is t
     assert Truth.any([f, u]) is u and Truth.any([t, u]) is t and Truth.any([f, f]) is f
+
+
+@pytest.mark.parametrize("op", ORDERED, ids=lambda o: o.value)
+@pytest.mark.parametrize("tolerance", [None, Decimal("0.1")], ids=["exact", "tol"])
+@pytest.mark.parametrize("arith", [False, True], ids=["field", "arith"])
+def test_a_missing_field_on_the_right_never_fires(
+    op: Op, tolerance: Decimal | None, arith: bool
+) -> None:
+    """Measured on durable-rules 2.0.28: ``score ne weight`` fired when ``weight`` was missing."""
+    if tolerance is not None and (not OPERATORS[op].tolerance or arith):
+        return
+    value: Any = {"field": "weight"}
+    if arith:
+        value = {"mul": [{"field": "weight"}, "0.5"]}
+    spec = _rule("score", op, value, tolerance)
+    data: dict[str, Any] = {"code": "I1", "level1": "产出指标", "level2": "数量指标", "name": "s"}
+    record = Indicator.model_validate({**data, "target": "≥1个", "score": 5})
+    assert not _engine_fires(spec, record)

@@ -10,6 +10,7 @@ patterns of absent records. Ties at a boundary are settled by
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -159,7 +160,13 @@ def _compare(name: str, op: Op, operand: Operand, tolerance: Decimal) -> Dnf:
     compare = OPERATORS[op].compare
     assert compare is not None
     exact = _exact(operand, Decimal(0)) and tolerance == 0
-    return compare(name, lambda delta, nudge: _bound(operand, delta, nudge), tolerance, exact)
+    dnf = compare(name, lambda delta, nudge: _bound(operand, delta, nudge), tolerance, exact)
+    read = operand.left if isinstance(operand, Arith) else operand
+    if isinstance(read, Ref) and read.pattern == OWN:
+        # Measured: comparing with a field of the same fact that the fact lacks fires, or
+        # (with a tolerance) reads uninitialised memory. The field must be there.
+        dnf = [[*alternative, {"$ex": {read.field: 1}}] for alternative in dnf]
+    return dnf
 
 
 AGGREGATE_FIELD = "aggregates."
@@ -364,6 +371,8 @@ def compile_rule(spec: RuleSpec, params: dict[str, Any]) -> list[dict[str, Any]]
         alternatives = conjoin(clause(c, inner, agg_types) for c in related.when)
         for number, alternative in enumerate(alternatives):
             negations.append({f"n{index}_{number}$not": _pattern([*base, *alternative])})
+        for number, maybe in enumerate(_maybe_matching(related, inner, agg_types)):
+            negations.append({f"u{index}_{number}$not": _pattern([*base, *maybe])})
         parts.append(_absence_established(index, related, spec.subject, inner, agg_types))
     definitions = []
     for variant in conjoin(parts):
@@ -379,6 +388,40 @@ def compile_rule(spec: RuleSpec, params: dict[str, Any]) -> list[dict[str, Any]]
         patterns.extend(negations)
         definitions.append({"all": patterns})
     return definitions
+
+
+MAX_UNKNOWN_FIELDS = 3
+"""An ``absent`` clause tests at most this many stored fields for "could match" (2ⁿ − 1 patterns)."""
+
+
+def _maybe_matching(related: Related, inner: Scope, agg_types: dict[str, FieldSpec]) -> Dnf:
+    """Records that might match the clause: some compared field unknown, the other conditions hold.
+
+    Unknown is not absent: "no quantity indicator" is not established while an indicator
+    of unknown 二级 is on record. For each non-empty set of compared stored fields, a
+    record lacking those fields and meeting the other conditions blocks the absence.
+    """
+    if any(isinstance(c, AnyOf) for c in related.when):
+        return []
+    stored = set(RECORD_KINDS[related.kind].model_fields)
+    compared = [
+        c
+        for c in related.when
+        if isinstance(c, Condition)
+        and c.field in stored
+        and OPERATORS[operator(c)].operand != "none"
+    ]
+    fields = sorted({c.field for c in compared})[:MAX_UNKNOWN_FIELDS]
+    out: Dnf = []
+    for size in range(1, len(fields) + 1):
+        for unknown in itertools.combinations(fields, size):
+            rest = [
+                c for c in related.when if not (isinstance(c, Condition) and c.field in unknown)
+            ]
+            missing = [{"$nex": {f: 1}} for f in unknown]
+            for alternative in conjoin(clause(c, inner, agg_types) for c in rest):
+                out.append([*missing, *alternative])
+    return out
 
 
 def _absence_established(
