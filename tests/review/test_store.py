@@ -198,3 +198,24 @@ def test_a_store_of_the_first_schema_is_upgraded_in_place(cli: CliRun, store_url
             assert blob.content == (YEAR1 / "project.yaml").read_bytes()
     finally:
         store.close()
+
+
+def test_a_project_without_year_or_department_is_stored_too(
+    cli: CliRun, store_url: str, tmp_path: Path
+) -> None:
+    record = tmp_path / "minimal.yaml"
+    record.write_text("project: {name: 仅有名称的项目}\n", encoding="utf-8")
+    code, out, err = cli("check", str(record), "--format", "json", "--store", store_url)
+    assert code in (0, 1) and err.startswith("stored run "), err
+    assert all(f["fingerprint"] for f in json.loads(out)["projects"][0]["findings"])
+    again = cli(
+        "check", str(record), "--format", "json", "--store", store_url, "--baseline-from-store"
+    )
+    assert again[0] in (0, 1), again[2]
+    store = Store.open(store_url)
+    try:
+        with store.session() as session:
+            years = [p.year for r in session.scalars(select(Run)).all() for p in r.projects]
+            assert years == [None, None]
+    finally:
+        store.close()

@@ -70,15 +70,11 @@ class ReviewInputs:
         if self.store is not None:
             from compliance.review.store.queries import stored_baseline, stored_waivers
 
-            years = {
-                project_identity(
-                    r.project.info.name, r.project.info.department
-                ): r.project.info.year
-                for r in run.results
-                if r.project is not None
-            }
+            infos = [r.project.info for r in run.results if r.project is not None]
+            identities = [project_identity(i.name, i.department) for i in infos]
+            years = {ident: i.year for ident, i in zip(identities, infos, strict=True)}
             with self.store.session() as session:
-                waivers.extend(stored_waivers(session, years))
+                waivers.extend(stored_waivers(session, identities))
                 if self.baseline_from_store:
                     baseline = stored_baseline(session, years)
         review_run(run, waivers, baseline, self.today)

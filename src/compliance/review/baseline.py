@@ -34,7 +34,7 @@ def _add_project(baseline: Baseline, project: dict[str, Any]) -> None:
     info = project.get("project")
     if info is None:
         return  # a project that could not be loaded then has no findings to compare
-    identity = project_identity(str(info["name"]), str(info["department"]))
+    identity = project_identity(str(info["name"]), info.get("department") or None)
     baseline.projects.setdefault(identity, {})
     for f in project["findings"]:
         subject = {k: str(v) for k, v in f["subject"].items()}

@@ -70,10 +70,10 @@ def latest_checks(session: Session, project_id: int) -> dict[int, RunProject]:
     rows = session.scalars(
         select(RunProject)
         .join(Run, RunProject.run_id == Run.id)
-        .where(RunProject.project_id == project_id)
+        .where(RunProject.project_id == project_id, RunProject.year.is_not(None))
         .order_by(Run.started_at, RunProject.id)
     ).all()
-    return {r.year: r for r in rows}
+    return {r.year: r for r in rows if r.year is not None}
 
 
 def stored_baseline(session: Session, years: Mapping[str, int | None]) -> Baseline:
