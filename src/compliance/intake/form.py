@@ -21,7 +21,6 @@ from compliance.intake.labels import (
     BLOCK_LABELS,
     TITLE_MARK,
     TOTAL_ROW,
-    blank_rows_accepted,
     funds_columns,
     funds_row_kind,
     header_labels,
@@ -195,8 +194,8 @@ class _Reader:
                 break
             self.used.add(row)
             values = {name: self.cell(row, c, header) for c, name in columns.items()}
-            if not any(v.text for v in values.values()) and not (label and blank_rows_accepted()):
-                continue  # an empty line, or a blank row the models cannot take yet
+            if not any(v.text for v in values.values()) and not label:
+                continue  # an empty line; a labelled row left blank is what the form says
             where = self.grid.locate(row, col if col >= 0 else first_data)
             kind = funds_row_kind(label) if label else None
             values["row"] = Cell(kind or label, where)

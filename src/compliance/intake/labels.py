@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pydantic import AliasChoices, BaseModel, ValidationError
+from pydantic import AliasChoices, BaseModel
 
 from compliance.records.forms import FundsRow, FundsRowKind, SelfEvaluation
 from compliance.records.indicators import Indicator
@@ -108,20 +108,6 @@ def is_total_row(text: str) -> bool:
     """Whether a funds row label names the total (年度资金总额, 总额, 合计 …)."""
     kind = funds_row_kind(text)
     return kind is not None and FundsRowKind.lookup(kind) is FundsRowKind.TOTAL
-
-
-@cache
-def blank_rows_accepted() -> bool:
-    """Whether the funds row model takes a printed row left wholly empty (all cells ``""``).
-
-    Where it does, such a row is read (the form says the row is blank); where it does not
-    yet, the row is left out (unknown) rather than the whole form refused.
-    """
-    try:
-        FundsRow.model_validate({"row": FundsRowKind.OTHER.label, "budget": "", "spent": ""})
-    except ValidationError:
-        return False
-    return True
 
 
 def is_label(text: str) -> bool:

@@ -192,35 +192,6 @@ def _read_forms(path: Path, shown: str) -> list[FormSource]:
     return sources
 
 
-def _blank_paths(sections: FormSections, problems: list[InputProblem]) -> list[PathKey]:
-    wrong = {p.location for p in problems}
-    found = []
-    for path, where in sections.cells.items():
-        if len(path) < 2 or where not in wrong:
-            continue
-        target: Any = sections.data
-        for part in path[:-1]:
-            target = target[part]
-        if isinstance(target, dict) and target.get(path[-1]) == "":
-            found.append(path)
-    return found
-
-
 def _build(sections: FormSections, origin: str) -> ProjectRecords:
-    """Load the sections; a blank cell the models cannot take yet is read as not given.
-
-    A written blank (``""``) is what the form says; where a model still refuses it for a
-    number, the value is left unknown rather than the whole form refused.
-    """
-    try:
-        return build_project(sections.data, sections.locate, origin)
-    except InputError as exc:
-        blanks = _blank_paths(sections, exc.problems)
-        if not blanks:
-            raise
-    for path in blanks:
-        target: Any = sections.data
-        for part in path[:-1]:
-            target = target[part]
-        del target[path[-1]]
+    """Load the sections as the YAML loader would: a written blank (``""``) is what the form says."""
     return build_project(sections.data, sections.locate, origin)
