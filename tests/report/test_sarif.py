@@ -76,7 +76,7 @@ def test_the_validator_rejects_a_broken_log(cli: CliRun, validator: Draft4Valida
 def test_each_finding_is_a_result_on_its_record_line(cli: CliRun, seed_report: Report) -> None:
     [run] = _sarif(cli, SEED)["runs"]
     findings = seed_report.projects[0].result.findings
-    results = run["results"]
+    results = [r for r in run["results"] if r.get("kind") != "review"]
     assert len(results) == len(findings)
     rules = run["tool"]["driver"]["rules"]
     for finding, result in zip(findings, results, strict=True):
@@ -155,3 +155,15 @@ def test_run_record_is_in_the_invocation(cli: CliRun) -> None:
     assert [p["name"] for p in record["profiles"]] == ["third_party.yaml"]
     digest = hashlib.sha256(Path(SEED, "project.yaml").read_bytes()).hexdigest()
     assert {"name": "qingdao-egov-2020/project.yaml", "sha256": digest} in record["inputs"]
+
+
+def test_undecided_rules_are_results_for_review(cli: CliRun, seed_report: Report) -> None:
+    """未能核查 travels as results of kind ``review`` (level ``none``), one per rule and subject."""
+    [run] = _sarif(cli, SEED)["runs"]
+    undecided = seed_report.projects[0].result.undecided
+    review = [r for r in run["results"] if r.get("kind") == "review"]
+    assert [(r["ruleId"], r["level"]) for r in review] == [(u.rule, "none") for u in undecided]
+    first = review[0]
+    assert first["message"]["text"].startswith(f"未能核查：{undecided[0].title}")
+    assert first["properties"]["needs"] == list(undecided[0].needs)
+    assert first["locations"][0]["physicalLocation"]["region"]["startLine"] > 0

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from compliance import __version__
+from compliance.checking.checker import ProjectResult
 from compliance.checking.findings import Finding
 from compliance.checking.status import RESOLVED_LABEL, ProjectReview, ResolvedFinding
 from compliance.core.errors import Location
@@ -204,6 +205,38 @@ def _resolved(gone: ResolvedFinding, origin: str, index: dict[str, int]) -> dict
     return result
 
 
+def _undecided(result: ProjectResult, index: dict[str, int]) -> list[dict[str, Any]]:
+    """未能核查 as results of kind ``review``: neither a failure nor a pass, for a person to decide."""
+    records = {(r.kind, r.key): r for r in result.project.records} if result.project else {}
+    out = []
+    for item in result.undecided:
+        record = records.get((item.subject_type, item.subject_key))
+        out.append(
+            {
+                "ruleId": item.rule,
+                "ruleIndex": index[item.rule],
+                "kind": "review",
+                "level": "none",
+                "message": {
+                    "text": f"未能核查：{item.title}（{item.subject_name}）；"
+                    f"需要：{'；'.join(item.needs)}"
+                },
+                "locations": _location(
+                    record.location if record else None,
+                    item.subject_type,
+                    item.subject_key,
+                    item.subject_name,
+                ),
+                "properties": {
+                    "project": result.origin,
+                    "undecided": True,
+                    "needs": list(item.needs),
+                },
+            }
+        )
+    return out
+
+
 def _invocation(
     report: Report, notifications: list[dict[str, Any]], record: RunRecord | None
 ) -> dict[str, Any]:
@@ -255,6 +288,7 @@ def to_sarif(report: Report, record: RunRecord | None = None) -> dict[str, Any]:
             )
         for gone in review.resolved if review else []:
             results.append(_resolved(gone, origin, index))
+        results.extend(_undecided(project.result, index))
         if project.card is not None:
             scores.append(_card(project.card, origin))
             for check in project.card.checks:
