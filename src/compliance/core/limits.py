@@ -40,7 +40,7 @@ class Limits:
 
 
 CEILING = Limits(
-    file_mb=1024, depth=100, aliases=10_000, nodes=50_000_000, string=10_000_000, items=5_000_000
+    file_mb=1024, depth=100, aliases=10_000, nodes=50_000_000, string=1_000_000, items=5_000_000
 )
 """What ``COMPLIANCE_LIMITS`` may raise each limit to: beyond these the process itself is at risk
 (the stack at depth, the memory elsewhere)."""
