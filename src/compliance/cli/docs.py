@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
-from compliance.core.errors import InputError
+from compliance.core.errors import InputError, display_path
 from compliance.resources import RULES as DEFAULT_RULES
 
 DEFAULT_DOCS = DEFAULT_RULES.parent / "docs" / "rules"
+REFRESH = "run `make docs` (or `compliance rules docs`) and commit the result"
+"""What a stale generated file says: the one command that refreshes every generated file."""
 
 
 def register(rules_commands: Any) -> None:
@@ -59,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
             if not p.is_file() or p.read_text(encoding="utf-8") != text
         ]
         for path in stale:
-            print(f"{path}: stale; run `make docs`", file=sys.stderr)
+            state = "stale" if path.is_file() else "missing"
+            print(f"{display_path(path)}: {state}; {REFRESH}", file=sys.stderr)
         return 1 if stale else EXIT_CLEAN
     for path in write(pack, args.rules, args.out):
         print(f"wrote {path}")
