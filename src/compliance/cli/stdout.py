@@ -51,7 +51,7 @@ class _Guarded:
 def guarded_stdout() -> Iterator[None]:
     """Run a command with a guarded standard output, flushed before it ends."""
     original = sys.stdout
-    sys.stdout = _Guarded(original)  # type: ignore[assignment]
+    sys.stdout = _Guarded(original)
     try:
         yield
         sys.stdout.flush()
