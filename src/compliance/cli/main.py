@@ -28,6 +28,7 @@ from compliance.cli import (
 from compliance.cli.common import report_internal
 from compliance.cli.stdout import StdoutFailure, discard_stdout, guarded_stdout
 from compliance.core.errors import InputError, InternalProblem
+from compliance.core.limits import LimitsSettingError, current_limits
 
 DESCRIPTION = """\
 Check project-expenditure performance evaluation records (项目支出绩效评价)
@@ -72,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``compliance`` command."""
     args = build_parser().parse_args(argv)
+    try:
+        current_limits()
+    except LimitsSettingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         with guarded_stdout():
             code: int = args.func(args)
