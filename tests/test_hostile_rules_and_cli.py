@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from compliance.cli.main import main
-from tests.conftest import RULES, ROOT, CliRun
+from tests.conftest import ROOT, RULES, CliRun
 
 SEED = "cases/qingdao-egov-2020"
 TG01 = RULES / "targets" / "TG01.yaml"
