@@ -235,10 +235,14 @@ class RuleChecker:
             self.fail((*path, "value"), _out_of_range(exc))
 
     def _numbers(self, path: PathKey, cond: Condition) -> bool:
-        """Report NaN, infinity and numbers beyond the engine's range; True when any was found."""
+        """Report unusable literals; True when any was found.
+
+        NaN, infinity, numbers beyond the engine's range, and references whose name is
+        not text would otherwise fail inside the compiler.
+        """
         found = False
         for key in ("value", "tolerance"):
-            bad = unusable_number(getattr(cond, key))
+            bad = unusable_number(getattr(cond, key)) or unnamed_reference(getattr(cond, key))
             if bad:
                 self.fail((*path, key), bad)
                 found = True
@@ -338,6 +342,24 @@ def unusable_number(value: Any) -> str | None:
                     f"{item} is too large to compare exactly; numbers in rules stay below "
                     f"{MAX_ENGINE_ABS:.0E} in size"
                 )
+    return None
+
+
+REFERENCES = ("param", "field", "aggregate")
+
+
+def unnamed_reference(value: Any) -> str | None:
+    """Why ``{param: …}``, ``{field: …}`` or ``{aggregate: …}`` names nothing, or None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in REFERENCES:
+                if key in item and not isinstance(item[key], str):
+                    return f"'{key}' takes a name (text), got {item[key]!r}"
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return None
 
 
