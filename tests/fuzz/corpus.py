@@ -150,7 +150,9 @@ def _file_damage(text: str, kind: str) -> Iterator[FuzzInput]:
             label = f"U+{ord(char):04X}_at_{fraction}"
             yield FuzzInput(kind, label, damaged.encode("utf-8", errors="surrogatepass"))
     for byte in (b"\xff", b"\xc3", b"\xe4\xb8", b"\x80"):
-        yield FuzzInput(kind, f"bad_utf8_{byte.hex()}", data[: size // 2] + byte + data[size // 2 :])
+        yield FuzzInput(
+            kind, f"bad_utf8_{byte.hex()}", data[: size // 2] + byte + data[size // 2 :]
+        )
     yield FuzzInput(kind, "utf16", text.encode("utf-16"))
     yield FuzzInput(kind, "bom", b"\xef\xbb\xbf" + data)
     yield FuzzInput(kind, "crlf", data.replace(b"\n", b"\r\n"))
@@ -165,7 +167,9 @@ def _file_damage(text: str, kind: str) -> Iterator[FuzzInput]:
     yield FuzzInput(kind, "unclosed_quote", data + b'extra: "open\n')
     yield FuzzInput(kind, "bad_indent", data + b"  - stray\n bad: 1\n")
     yield FuzzInput(kind, "deep_flow", b"a: " + b"[" * 3000 + b"]" * 3000 + b"\n")
-    yield FuzzInput(kind, "deep_block", b"a:\n" + "".join("  " * i + "- \n" for i in range(1, 200)).encode())
+    yield FuzzInput(
+        kind, "deep_block", b"a:\n" + "".join("  " * i + "- \n" for i in range(1, 200)).encode()
+    )
     yield FuzzInput(kind, "deep_mapping", b"a: " + b"{b: " * 500 + b"1" + b"}" * 500 + b"\n")
     bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for n in range(1, 9):
@@ -199,8 +203,12 @@ def _record_structure(data: dict[str, Any], kind: str) -> Iterator[FuzzInput]:
         if isinstance(value, list) and value:
             doubled = {**data, section: [*value, value[0]]}
             yield FuzzInput(kind, f"{section}_doubled_record", to_yaml(doubled).encode())
-            yield FuzzInput(kind, f"{section}_as_mapping", to_yaml({**data, section: value[0]}).encode())
-            yield FuzzInput(kind, f"{section}_record_as_list", to_yaml({**data, section: [[1, 2]]}).encode())
+            yield FuzzInput(
+                kind, f"{section}_as_mapping", to_yaml({**data, section: value[0]}).encode()
+            )
+            yield FuzzInput(
+                kind, f"{section}_record_as_list", to_yaml({**data, section: [[1, 2]]}).encode()
+            )
             for field in list(value[0]):
                 yield FuzzInput(
                     kind,
@@ -210,14 +218,24 @@ def _record_structure(data: dict[str, Any], kind: str) -> Iterator[FuzzInput]:
             unknown = {**data, section: [{**value[0], "unknown_field": 1}, *value[1:]]}
             yield FuzzInput(kind, f"{section}_unknown_field", to_yaml(unknown).encode())
         if isinstance(value, dict):
-            yield FuzzInput(kind, f"{section}_as_list", to_yaml({**data, section: [value]}).encode())
+            yield FuzzInput(
+                kind, f"{section}_as_list", to_yaml({**data, section: [value]}).encode()
+            )
     yield FuzzInput(kind, "unknown_section", to_yaml({**data, "extras": [{"a": 1}]}).encode())
     yield FuzzInput(kind, "numbers_as_keys", to_yaml({**data, 1: 2}).encode())
-    many = {**data, "sub_projects": [
-        {"number": n, "name": f"子项目{n}", "budget": Decimal("1.00"), "spent": Decimal("0.50"),
-         "status": "已完成"}
-        for n in range(1, 3001)
-    ]}
+    many = {
+        **data,
+        "sub_projects": [
+            {
+                "number": n,
+                "name": f"子项目{n}",
+                "budget": Decimal("1.00"),
+                "spent": Decimal("0.50"),
+                "status": "已完成",
+            }
+            for n in range(1, 3001)
+        ],
+    }
     yield FuzzInput(kind, "three_thousand_sub_projects", to_yaml(many).encode())
 
 
@@ -274,35 +292,77 @@ def rule_inputs() -> Iterator[FuzzInput]:
         for n, leaf in enumerate(_leaves(data)):
             for k in range(3):
                 label, value = RULE_VALUES[(n * 3 + k) % len(RULE_VALUES)]
-                yield FuzzInput("rules", f"{prefix}{_name(leaf)}={label}", to_yaml(_set(data, leaf, value)).encode())
+                yield FuzzInput(
+                    "rules",
+                    f"{prefix}{_name(leaf)}={label}",
+                    to_yaml(_set(data, leaf, value)).encode(),
+                )
         for key in list(data):
-            yield FuzzInput("rules", f"{prefix}without_{key}", to_yaml(_delete(data, (key,))).encode())
+            yield FuzzInput(
+                "rules", f"{prefix}without_{key}", to_yaml(_delete(data, (key,))).encode()
+            )
         for text in MESSAGES:
             for key in ("message", "recommendation"):
-                yield FuzzInput("rules", f"{prefix}{key}={text[:20]}", to_yaml({**data, key: text}).encode())
-        for when in ([], "always", "sometimes", {}, 42, [[]], [{"any": []}], [{"any": [{"field": "x"}]}]):
-            yield FuzzInput("rules", f"{prefix}when={json.dumps(when)}", to_yaml({**data, "when": when}).encode())
+                yield FuzzInput(
+                    "rules", f"{prefix}{key}={text[:20]}", to_yaml({**data, key: text}).encode()
+                )
+        for when in (
+            [],
+            "always",
+            "sometimes",
+            {},
+            42,
+            [[]],
+            [{"any": []}],
+            [{"any": [{"field": "x"}]}],
+        ):
+            yield FuzzInput(
+                "rules",
+                f"{prefix}when={json.dumps(when)}",
+                to_yaml({**data, "when": when}).encode(),
+            )
         for label, params in (
             ("default_nan", {"p": {"default": float("nan"), "description": "d"}}),
             ("default_huge", {"p": {"default": Decimal("1e30"), "description": "d"}}),
-            ("min_above_max", {"p": {"default": 5, "minimum": 10, "maximum": 1, "description": "d"}}),
+            (
+                "min_above_max",
+                {"p": {"default": 5, "minimum": 10, "maximum": 1, "description": "d"}},
+            ),
             ("no_description", {"p": {"default": 5}}),
             ("list_default", {"p": {"default": [1], "description": "d"}}),
         ):
-            yield FuzzInput("rules", f"{prefix}params_{label}", to_yaml({**data, "params": params}).encode())
+            yield FuzzInput(
+                "rules", f"{prefix}params_{label}", to_yaml({**data, "params": params}).encode()
+            )
         for label, aggregates in (
             ("unknown_fn", {"a": {"fn": "avg", "of": "sub_project"}}),
             ("sum_text", {"a": {"fn": "sum", "of": "sub_project", "field": "name"}}),
-            ("minus_later", {"a": {"fn": "count", "of": "sub_project", "minus": "b"},
-                             "b": {"fn": "count", "of": "sub_project"}}),
+            (
+                "minus_later",
+                {
+                    "a": {"fn": "count", "of": "sub_project", "minus": "b"},
+                    "b": {"fn": "count", "of": "sub_project"},
+                },
+            ),
             ("minus_self", {"a": {"fn": "count", "of": "sub_project", "minus": "a"}}),
             ("share_of_text", {"a": {"fn": "count", "of": "sub_project", "share_of": "name"}}),
             ("unknown_kind", {"a": {"fn": "count", "of": "nothing"}}),
-            ("where_nan", {"a": {"fn": "count", "of": "sub_project",
-                                 "where": [{"field": "budget", "op": "eq", "value": float("nan")}]}}),
+            (
+                "where_nan",
+                {
+                    "a": {
+                        "fn": "count",
+                        "of": "sub_project",
+                        "where": [{"field": "budget", "op": "eq", "value": float("nan")}],
+                    }
+                },
+            ),
         ):
-            changed = {**data, "aggregates": aggregates,
-                       "when": [{"field": "aggregates.a", "op": "gt", "value": 1}]}
+            changed = {
+                **data,
+                "aggregates": aggregates,
+                "when": [{"field": "aggregates.a", "op": "gt", "value": 1}],
+            }
             yield FuzzInput("rules", f"{prefix}aggregates_{label}", to_yaml(changed).encode())
         for label, related in (
             ("unknown_kind", [{"kind": "nothing", "as": "x"}]),
@@ -311,8 +371,12 @@ def rule_inputs() -> Iterator[FuzzInput]:
             ("as_twice", [{"kind": "approval", "as": "x"}, {"kind": "approval", "as": "x"}]),
             ("bad_as", [{"kind": "approval", "as": "X Y"}]),
         ):
-            yield FuzzInput("rules", f"{prefix}join_{label}", to_yaml({**data, "join": related}).encode())
-            yield FuzzInput("rules", f"{prefix}absent_{label}", to_yaml({**data, "absent": related}).encode())
+            yield FuzzInput(
+                "rules", f"{prefix}join_{label}", to_yaml({**data, "join": related}).encode()
+            )
+            yield FuzzInput(
+                "rules", f"{prefix}absent_{label}", to_yaml({**data, "absent": related}).encode()
+            )
         yield FuzzInput("rules", f"{prefix}id_mismatch", to_yaml({**data, "id": "ZZ99"}).encode())
         yield from (
             FuzzInput("rules", prefix + item.name, item.data)
@@ -338,17 +402,23 @@ def examples_inputs() -> Iterator[FuzzInput]:
     for n, leaf in enumerate(_leaves(data)):
         for k in range(2):
             label, value = EXAMPLE_VALUES[(n * 2 + k) % len(EXAMPLE_VALUES)]
-            yield FuzzInput("examples", f"{_name(leaf)}={label}", to_yaml(_set(data, leaf, value)).encode())
+            yield FuzzInput(
+                "examples", f"{_name(leaf)}={label}", to_yaml(_set(data, leaf, value)).encode()
+            )
     first = next(iter(data["examples"]))
     for key in ("expect", "record", "subjects", "params", "message_contains", "boundary"):
         for label, value in EXAMPLE_VALUES:
             changed = _set(data, ("examples", first, key), value)
-            yield FuzzInput("examples", f"examples.{first}.{key}={label}", to_yaml(changed).encode())
+            yield FuzzInput(
+                "examples", f"examples.{first}.{key}={label}", to_yaml(changed).encode()
+            )
     for key in list(data):
         yield FuzzInput("examples", f"without_{key}", to_yaml(_delete(data, (key,))).encode())
     yield FuzzInput("examples", "rule_mismatch", to_yaml({**data, "rule": "TG01"}).encode())
     yield FuzzInput("examples", "no_examples", to_yaml({**data, "examples": {}}).encode())
-    yield FuzzInput("examples", "base_unknown_section", to_yaml({**data, "base": {"nope": []}}).encode())
+    yield FuzzInput(
+        "examples", "base_unknown_section", to_yaml({**data, "base": {"nope": []}}).encode()
+    )
     yield from _file_damage(path.read_text(encoding="utf-8"), "examples")
 
 
