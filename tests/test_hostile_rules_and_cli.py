@@ -40,7 +40,7 @@ def rewrite(path: Path, old: str, new: str) -> None:
         (
             "1.0e+30",
             "when[2].value: 1.0E+30 is too large to compare exactly; numbers in rules stay "
-            "below 1E+14 in size",
+            "below 1E+13 in size",
         ),
     ],
 )
@@ -73,7 +73,7 @@ def test_a_huge_setting_is_refused(cli: CliRun) -> None:
     assert code == 2
     assert err == (
         "--set: error: TG01.tolerance_pct: 1e30 is too large to compare exactly; "
-        "numbers stay below 1E+14\n"
+        "numbers stay below 1E+13\n"
     )
 
 

@@ -92,7 +92,7 @@ def test_an_amount_beyond_the_engine_range_is_a_located_error(cli: CliRun, tmp_p
     )
     assert code == 2
     assert (
-        err.strip() == f"{bad}:1:77: error: project.budget: must be < 10000000000, got 100000000000"
+        err.strip() == f"{bad}:1:77: error: project.budget: must be < 1000000000, got 100000000000"
     )
     assert "TG10" in _rules(out)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +39,13 @@ def scalar(value: Any) -> str:
         return "{" + ", ".join(f"{scalar(k)}: {scalar(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(scalar(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
+    return _UNPRINTABLE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(str(value), ensure_ascii=False)
+    )
+
+
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+"""What YAML forbids raw even in quoted text; JSON leaves it raw, so it is escaped here."""
 
 
 def to_yaml(data: Any) -> str:
