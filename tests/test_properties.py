@@ -38,7 +38,7 @@ from tests.fuzz.yamltext import to_yaml
 
 settings.register_profile("suite", max_examples=150, deadline=None)
 settings.register_profile(
-    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
+    "fuzz", max_examples=3_000, deadline=None, suppress_health_check=list(HealthCheck)
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 

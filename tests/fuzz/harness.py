@@ -135,7 +135,9 @@ def run_input(item: FuzzInput, folder: Path, full: bool = False) -> Outcome:
         else:
             _check_with_bundled_rules(outcome, record)
     elif item.kind == "rules":
-        rule_id = item.name.split(":", 1)[0]
+        written = re.search(rb'^"?id"?\s*:\s*"?([A-Z]{2}\d{2})', item.data, re.MULTILINE)
+        rule_id = written.group(1).decode() if written else item.name.split(":", 1)[0]
+        rule_id = rule_id if re.fullmatch(r"[A-Z]{2}\d{2}", rule_id) else "ZZ99"
         pack = _pack(folder)
         (pack / "g" / f"{rule_id}.yaml").write_bytes(item.data)
         _command(outcome, ["rules", "validate", str(pack)])
