@@ -137,7 +137,7 @@ EXAMPLE = """\
             "sub_prjects",
             "100.00",
             "{item}:9: error: examples.bad.record.sub_prjects: unknown field 'sub_prjects' "
-            "(did you mean 'sub_projects'?); allowed fields: project, spending_areas, "
+            "(did you mean 'sub_projects'?); allowed fields: project, coverage, spending_areas, "
             "sub_projects, indicators, documents, acceptances, payments, approvals, adjustments, "
             "surveys, statements, form, form_funds",
         ),

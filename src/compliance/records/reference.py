@@ -141,11 +141,39 @@ def _is_lookup(func: Any) -> bool:
     return getattr(func, "__name__", "") == "lookup"
 
 
-def sections() -> list[SectionDoc]:
-    """Every section of a record file, in the order the loader lists them."""
+@dataclass(frozen=True)
+class MappingDoc:
+    """A section that is a mapping of names to a vocabulary (``coverage:``), not records."""
+
+    name: str
+    title: str
+    description: str
+    keys: tuple[str, ...]
+    values: type[Labeled]
+
+
+def mapping_sections() -> list[MappingDoc]:
+    """The sections that map names to values of a vocabulary."""
     found = []
     for name, info in CaseFile.model_fields.items():
         base, _ = _unwrap(info.annotation)
+        if typing.get_origin(base) is not dict:
+            continue
+        key, value = typing.get_args(base)
+        keys = tuple(str(k) for k in typing.get_args(_unwrap(key)[0]))
+        enum = _unwrap(value)[0]
+        assert isinstance(enum, type) and issubclass(enum, Labeled)
+        found.append(MappingDoc(name, info.title or name, info.description or "", keys, enum))
+    return found
+
+
+def sections() -> list[SectionDoc]:
+    """Every section of records, in the order the loader lists them."""
+    found = []
+    for name, info in CaseFile.model_fields.items():
+        base, _ = _unwrap(info.annotation)
+        if typing.get_origin(base) is dict:
+            continue
         many = typing.get_origin(base) is list
         model = typing.get_args(base)[0] if many else base
         fields = tuple(_field(n, f) for n, f in model.model_fields.items())
@@ -292,6 +320,20 @@ def reference_markdown(cases: Path) -> str:
         shape = "a list of records" if s.many else "one record"
         doc = (s.model.__doc__ or "").strip().splitlines()[0]
         lines.append(f"| [`{s.name}`](#{s.name}) | {s.model.label} ({shape}) | {doc} |")
+    for m in mapping_sections():
+        lines.append(f"| [`{m.name}`](#{m.name}) | {m.title} (a mapping) | {m.description} |")
+    for m in mapping_sections():
+        lines += ["", f'<a id="{m.name}"></a>', "", f"## `{m.name}`: {m.title}", ""]
+        lines += [
+            f"{m.description}.",
+            "",
+            f"A mapping of a section ({', '.join(f'`{k}`' for k in m.keys)}) to one of: "
+            f"{_values(m.values)}.",
+            "",
+            "```yaml",
+            f"{m.name}: {{{m.keys[0]}: {next(iter(m.values)).value}}}",
+            "```",
+        ]
     for s in all_sections:
         lines += ["", f'<a id="{s.name}"></a>', "", f"## `{s.name}`: {s.model.label}", ""]
         lines.append((s.model.__doc__ or "").strip().splitlines()[0])
@@ -422,6 +464,14 @@ def records_schema() -> dict[str, Any]:
         defs[name] = _record_schema(s)
         ref = {"$ref": f"#/$defs/{name}"}
         properties[s.name] = {"type": "array", "items": ref} if s.many else ref
+    for m in mapping_sections():
+        properties[m.name] = {
+            "type": "object",
+            "title": m.title,
+            "description": m.description,
+            "propertyNames": {"enum": list(m.keys)},
+            "additionalProperties": {"enum": _spellings(m.values)},
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "compliance project records",
