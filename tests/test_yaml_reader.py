@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from compliance.core.errors import InputError
 from compliance.core.limits import Limits, LimitsSettingError, parse_limits
 from compliance.core.yamlfile import SourceDocument, parse_yaml, read_yaml
-from tests.conftest import CliRun
+from tests.conftest import RULES, CliRun
 
 
 def error_of(text: str | bytes, limits: Limits | None = None) -> str:
@@ -218,3 +219,19 @@ def test_a_symbolic_link_loop_is_read_once(cli: CliRun, tmp_path: Path) -> None:
     code, out, _ = cli("check", str(tmp_path), "--format", "json")
     assert code == 0
     assert out.count('"origin"') == 1
+
+
+def test_a_value_with_line_breaks_stays_on_one_line_of_the_error(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    """Found by ``make fuzz``: a rule file that is one text of many lines."""
+    pack = tmp_path / "rules"
+    (pack / "g").mkdir(parents=True)
+    shutil.copy(RULES / "categories.yaml", pack / "categories.yaml")
+    rule = pack / "g" / "TG01.yaml"
+    rule.write_text('"ju\\n\\nst\\u2028"\n', encoding="utf-8")
+    code, _, err = cli("rules", "validate", str(pack))
+    assert code == 2
+    assert err == (
+        f"{rule}:1:1: error: expected a mapping of fields, got 'ju\\n\\nst\\u2028'\n1 problem(s)\n"
+    )
