@@ -84,9 +84,10 @@ def _judge(outcome: Outcome, command: str, code: int, out: str, err: str) -> Non
             line = next(x for x in text.splitlines() if word in x)
             outcome.failures.append(f"{command}: {line[:300]}")
     if code == 2:
-        for line in err.splitlines():
-            if not LOCATED.match(line):
-                outcome.failures.append(f"{command}: unlocated: {line[:300]}")
+        unlocated = [line for line in err.splitlines() if not LOCATED.match(line)]
+        if unlocated:
+            shown = repr(unlocated[0][:300])
+            outcome.failures.append(f"{command}: {len(unlocated)} unlocated line(s), first {shown}")
 
 
 def _pack(folder: Path, *rules: str) -> Path:
