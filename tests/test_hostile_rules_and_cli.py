@@ -281,3 +281,14 @@ def test_pytest_prints_its_summary_line() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     addopts = config["tool"]["pytest"]["ini_options"]["addopts"].split()
     assert "-q" not in addopts and "--quiet" not in addopts
+
+
+def test_a_value_that_fits_no_branch_of_a_union_is_one_problem(cli: CliRun, pack: Path) -> None:
+    rule = pack / "targets" / "TG01.yaml"
+    rewrite(rule, "default: 20", "default: .nan")
+    code, _, err = cli("rules", "validate", str(pack))
+    assert code == 2
+    assert err == (
+        f"{rule}:14:14: error: params.tolerance_pct.default: expected true or false, a number "
+        "or text, got nan\n1 problem(s)\n"
+    )
