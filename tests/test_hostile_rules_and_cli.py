@@ -235,8 +235,10 @@ def test_a_stale_generated_file_names_the_command_that_refreshes_it(
 
 def test_report_without_format_writes_markdown_to_a_terminal(cli: CliRun) -> None:
     code, out, _ = cli("report", SEED)
+    _, markdown, _ = cli("report", SEED, "--format", "markdown")
     assert code == 0
-    assert out.startswith("# 绩效评价合规检查结果\n")
+    assert out.splitlines()[:20] == markdown.splitlines()[:20]
+    assert out.startswith("# ") and "<!DOCTYPE html>" not in out
 
 
 def test_report_takes_the_format_from_the_output_suffix(cli: CliRun, tmp_path: Path) -> None:
