@@ -294,3 +294,20 @@ def test_a_value_that_fits_no_branch_of_a_union_is_one_problem(cli: CliRun, pack
         f"{rule}:14:14: error: params.tolerance_pct.default: expected true or false, a number "
         "or text, got nan\n1 problem(s)\n"
     )
+
+
+def test_a_sum_over_an_unknown_kind_is_a_located_error(cli: CliRun, pack: Path) -> None:
+    """Found by ``make fuzz``: exit code 3 (a KeyError) before."""
+    rule = pack / "targets" / "TG01.yaml"
+    text = rule.read_text(encoding="utf-8")
+    start, end = text.index("when:\n"), text.index("message:")
+    aggregate = (
+        "aggregates:\n  a: {fn: sum, of: nothing, field: name}\n"
+        "when:\n  - {field: aggregates.a, op: gt, value: 1}\n"
+    )
+    rule.write_text(text[:start] + aggregate + text[end:], encoding="utf-8")
+    code, _, err = cli("rules", "validate", str(pack))
+    assert code == 2
+    assert err.startswith(
+        f"{rule}:19:20: error: aggregates.a.of: unknown record kind 'nothing'; expected one of: "
+    )
