@@ -317,3 +317,11 @@ def test_any_rule_condition_validates_or_is_a_located_error(when: Any) -> None:
         from compliance.engine.compiler import compile_rule
 
         compile_rule(spec, {"limit": Decimal(90)})
+
+
+def test_a_deviation_beyond_exact_precision_is_unknown_not_a_crash() -> None:
+    """Found by the corpus replay after the rebase: an actual of 1e30 crashed the checker."""
+    from compliance.core.numbers import deviation_percent
+
+    assert deviation_percent(Decimal("1e30"), Decimal(5000)) is None
+    assert deviation_percent(Decimal(5500), Decimal(5000)) == Decimal("10.00")

@@ -39,8 +39,8 @@ def test_the_reference_names_every_section_field_and_form_label() -> None:
             assert f"| `{field.name}` | {field.title} |" in text
             for alias in field.aliases:
                 assert f"`{alias}`" in text
-    assert "| `actual` | 实际完成值 | text | — | optional | `实际完成值` |" in text
-    assert "`status`: `completed` 已完成 (also 完成、已验收)" in text
+    assert "| `actual` | 实际完成值 | text | — | optional | `实际完成值`" in text
+    assert "`status`: `completed` 已完成 (also 完成、已验收" in text
 
 
 @pytest.mark.parametrize("path", RECORD_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -82,8 +82,7 @@ def test_the_schema_accepts_labels_and_identifiers_alike() -> None:
     }
     assert list(validator().iter_errors(record)) == []
     record["sub_projects"][0]["status"] = "finished"
-    assert [e.message for e in validator().iter_errors(record)] == [
-        "'finished' is not one of "
-        "['completed', '已完成', '完成', '已验收', 'not_started', '未开展', '未实施', "
-        "'in_progress', '实施中', '进行中']"
+    errors = list(validator().iter_errors(record))
+    assert [(list(e.absolute_path), e.message) for e in errors] == [
+        (["sub_projects", 0, "status"], "'finished' is not valid under any of the given schemas")
     ]

@@ -98,7 +98,10 @@ def deviation_percent(actual: Decimal, target: Decimal) -> Decimal | None:
     """Return how far ``actual`` lies from ``target``, in percent of the target."""
     if target == 0:
         return None
-    return round_half_up((actual - target) / target * 100)
+    try:
+        return round_half_up((actual - target) / target * 100)
+    except InvalidOperation:  # beyond 28 digits (an actual of 1e30): no exact deviation (make fuzz)
+        return None
 
 
 def percent_text(value: Decimal) -> str:

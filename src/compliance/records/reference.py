@@ -98,6 +98,8 @@ def _kind(base: Any, metadata: list[Any]) -> tuple[str, type[Labeled] | None]:
         key, _ = typing.get_args(base)
         enum = _unwrap(key)[0]
         return "attachments", enum if isinstance(enum, type) and issubclass(enum, Labeled) else None
+    if typing.get_origin(base) in (list, tuple):
+        return "list", None
     if isinstance(base, type) and issubclass(base, Labeled):
         return "enum", base
     if base is bool:
@@ -254,6 +256,7 @@ def _type_text(f: FieldDoc) -> str:
         "bool": "true / false",
         "enum": "one of the values below",
         "attachments": "checklist: attachment → true / false",
+        "list": "a list of texts",
     }
     text = words[f.kind]
     limits = []
@@ -385,6 +388,8 @@ def _field_schema(f: FieldDoc) -> dict[str, Any]:
         schema = {"type": "boolean"}
     elif f.kind == "enum" and f.enum is not None:
         schema = {"enum": _spellings(f.enum)}
+    elif f.kind == "list":
+        schema = {"type": "array", "items": {"type": "string"}}
     elif f.kind == "attachments":
         names = {"enum": _spellings(f.enum)} if f.enum is not None else {}
         schema = {
