@@ -32,9 +32,9 @@ def test_the_generated_files_are_up_to_date() -> None:
 
 def test_the_reference_names_every_section_field_and_form_label() -> None:
     text = REFERENCE.read_text(encoding="utf-8")
-    assert [s.name for s in sections()] == list(SECTIONS)
+    assert set(SECTIONS) <= {s.name for s in sections()}
     for section in sections():
-        assert f"## `{section.name}`: {section.model.label}" in text
+        assert f"## `{section.name}`: {section.label}" in text
         for field in section.fields:
             assert f"| `{field.name}` | {field.title} |" in text
             for alias in field.aliases:

@@ -20,13 +20,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices
+from pydantic import AliasChoices, BaseModel
 from pydantic.fields import FieldInfo
 
 from compliance.core.errors import InputError
 from compliance.core.yamlfile import read_yaml
 from compliance.records.loading import NOT_RECORDS, CaseFile
-from compliance.records.project import MONEY, Record
+from compliance.records.project import MONEY
 from compliance.records.vocabulary import Labeled
 
 SCHEMA_FILE = "records.schema.json"
@@ -59,7 +59,13 @@ class SectionDoc:
     """One section of a record file and the record kind it holds."""
 
     name: str
-    model: type[Record]
+    model: type[BaseModel]
+
+    @property
+    def label(self) -> str:
+        """The record's Chinese name (a section that is not a record: its model's name)."""
+        return str(getattr(self.model, "label", "") or self.model.__name__)
+
     many: bool
     fields: tuple[FieldDoc, ...]
     derived: tuple[tuple[str, str, str], ...]
@@ -322,7 +328,7 @@ def reference_markdown(cases: Path) -> str:
     for s in all_sections:
         shape = "a list of records" if s.many else "one record"
         doc = (s.model.__doc__ or "").strip().splitlines()[0]
-        lines.append(f"| [`{s.name}`](#{s.name}) | {s.model.label} ({shape}) | {doc} |")
+        lines.append(f"| [`{s.name}`](#{s.name}) | {s.label} ({shape}) | {doc} |")
     for m in mapping_sections():
         lines.append(f"| [`{m.name}`](#{m.name}) | {m.title} (a mapping) | {m.description} |")
     for m in mapping_sections():
@@ -338,12 +344,12 @@ def reference_markdown(cases: Path) -> str:
             "```",
         ]
     for s in all_sections:
-        lines += ["", f'<a id="{s.name}"></a>', "", f"## `{s.name}`: {s.model.label}", ""]
+        lines += ["", f'<a id="{s.name}"></a>', "", f"## `{s.name}`: {s.label}", ""]
         lines.append((s.model.__doc__ or "").strip().splitlines()[0])
         lines.append(
             ""
             if not s.many
-            else f"\nA list: `{s.name}:` followed by `- {{…}}` items, one per {s.model.label}.\n"
+            else f"\nA list: `{s.name}:` followed by `- {{…}}` items, one per {s.label}.\n"
         )
         lines += [
             "| field | 中文 | type | unit | required | also written as | example |",
@@ -450,7 +456,7 @@ def _record_schema(s: SectionDoc) -> dict[str, Any]:
             )
     schema: dict[str, Any] = {
         "type": "object",
-        "title": s.model.label,
+        "title": s.label,
         "description": (s.model.__doc__ or "").strip().splitlines()[0],
         "properties": properties,
         "additionalProperties": False,
