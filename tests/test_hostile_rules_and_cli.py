@@ -140,7 +140,7 @@ EXAMPLE = """\
             "{item}:9: error: examples.bad.record.sub_prjects: unknown field 'sub_prjects' "
             "(did you mean 'sub_projects'?); allowed fields: project, coverage, spending_areas, "
             "sub_projects, indicators, documents, acceptances, payments, approvals, adjustments, "
-            "surveys, statements, form, form_funds",
+            "surveys, statements, form, form_funds, waivers",
         ),
         (
             "",
