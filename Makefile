@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SARIF_PACKAGE := @microsoft/jest-sarif@1.0.0-beta.0
 SARIF_SCHEMA := $(VENV)/share/sarif/sarif-2.1.0-rtm.5.json
 
-.PHONY: setup browser office postgres demo test lint docs clean
+.PHONY: setup browser office postgres demo test lint docs fuzz clean
 
 setup: $(STAMP)
 
@@ -73,6 +73,14 @@ test: setup $(SARIF_SCHEMA) browser office postgres lint
 ## Regenerate rules/rule.schema.json and docs/rules/ after changing rules or the rule models.
 docs: setup
 	$(BIN)/compliance rules docs
+
+## A long fuzz run: atheris (coverage-guided libFuzzer) from the stored corpus for FUZZ_SECONDS,
+## failing inputs added to tests/data/fuzz/, then the property tests with a large budget.
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	$(BIN)/pip install --quiet -e '.[fuzz]'
+	$(BIN)/python -m tests.fuzz.fuzz --seconds $(FUZZ_SECONDS)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -p no:cacheprovider tests/test_properties.py
 
 lint: setup
 	$(BIN)/ruff check src tests

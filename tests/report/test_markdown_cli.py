@@ -53,8 +53,8 @@ def test_set_parameters_are_in_the_run_record(cli: CliRun) -> None:
     assert "| 调整的参数（--set） | FN04.min_execution_pct=85 |" in report
 
 
-def test_html_goes_to_stdout_without_output(cli: CliRun) -> None:
-    code, out, err = cli("report", SEED)
+def test_html_goes_to_stdout_when_asked_for(cli: CliRun) -> None:
+    code, out, err = cli("report", SEED, "--format", "html")
     assert code == 0 and err == ""
     assert out.startswith("<!DOCTYPE html>") and "<script" not in out
     assert "http://" not in out.replace('xmlns="http://www.w3.org/2000/svg"', "")

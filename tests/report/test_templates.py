@@ -21,7 +21,14 @@ def _parts(html: str) -> list[str]:
 
 def test_a_bureau_cover_and_order_of_parts(cli: CliRun) -> None:
     code, html, err = cli(
-        "report", SEED, "--template", str(BUREAU), "--cover", "报告编号=绩评〔2021〕7号"
+        "report",
+        SEED,
+        "--format",
+        "html",
+        "--template",
+        str(BUREAU),
+        "--cover",
+        "报告编号=绩评〔2021〕7号",
     )
     assert (code, err) == (0, "")
     assert '<p class="issuer">某市财政局 · 预算绩效管理处</p>' in html
@@ -42,7 +49,7 @@ def test_a_bureau_cover_and_order_of_parts(cli: CliRun) -> None:
 
 
 def test_the_bundled_templates_stay_the_default(cli: CliRun) -> None:
-    _, html, _ = cli("report", SEED)
+    _, html, _ = cli("report", SEED, "--format", "html")
     assert [key for key, _title in _parts(html)][:7] == [
         "basic",
         "work",
@@ -128,7 +135,7 @@ def test_template_errors_are_located(
     (tmp_path / "html").mkdir()
     cover = tmp_path / "html" / "cover.html.j2"
     cover.write_text(f"<section>\n{text}\n</section>\n", encoding="utf-8")
-    code, out, err = cli("report", SEED, "--template", str(tmp_path))
+    code, out, err = cli("report", SEED, "--format", "html", "--template", str(tmp_path))
     assert (code, out) == (2, "")
     assert err.startswith(f"{cover}:{line}:0: error: {message}"), err
     assert "Traceback" not in err

@@ -66,7 +66,7 @@ def test_text_and_markdown_show_the_states(cli: CliRun, tmp_path: Path) -> None:
     _, md, _ = cli("check", str(YEAR2), "--baseline", old, "--format", "markdown")
     assert "**子项目支出超出预算**〔新增〕" in md
     assert "### 已整改（基线中有、本次未发现，2项）" in md
-    _, html, _ = cli("report", str(YEAR2), "--baseline", old)
+    _, html, _ = cli("report", str(YEAR2), "--baseline", old, "--format", "html")
     assert '<span class="badge status">新增</span>' in html
     assert "<h4>已整改（基线中有、本次未发现）</h4>" in html
     _, report_md, _ = cli("report", str(YEAR2), "--baseline", old, "--format", "markdown")

@@ -68,7 +68,9 @@ def test_a_waived_finding_stays_in_every_format_marked_and_counted_apart(
     )
     assert "〔已说明〕" in md and "> 已说明：立项依据为市政府常务会议纪要" in md
 
-    code, html, _ = cli("report", CASE, "--waivers", waivers, "--as-of", "2023-06-01")
+    code, html, _ = cli(
+        "report", CASE, "--waivers", waivers, "--as-of", "2023-06-01", "--format", "html"
+    )
     assert code == 0
     assert '<span class="badge status">已说明</span>' in html
     assert "已说明：立项依据为市政府常务会议纪要" in html

@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from compliance.checking.checker import Checker
-from compliance.core.errors import InputError
-from compliance.records.loading import build_project
-from compliance.rules.examples import Example, Expect
+from compliance.rules.examples import Example, Expect, prepare
 from compliance.rules.pack import RulePack
 
 
@@ -28,19 +26,11 @@ class Outcome:
 
 def run_example(pack: RulePack, example: Example) -> Outcome:
     """Run one example with its rule alone and compare with its expectation."""
-    rules = [r for r in pack.rules if r.id == example.rule]
-    if not rules:
-        return Outcome(example, False, detail=f"no rule '{example.rule}' in the pack")
-    single = RulePack(pack.root, rules, pack.categories, pack.files)
-    settings = {
-        f"{example.rule}.{k}": str(v).lower() if isinstance(v, bool) else str(v)
-        for k, v in example.spec.params.items()
-    }
-    try:
-        single = single.with_overrides(settings)
-        project = build_project(example.data, example.locate, f"{example.doc.file}#{example.name}")
-    except InputError as exc:
-        return Outcome(example, False, detail="invalid example:\n" + str(exc))
+    single, project, invalid = prepare(pack, example)
+    if invalid or project is None:
+        return Outcome(
+            example, False, detail="invalid example:\n" + "\n".join(str(p) for p in invalid)
+        )
     with Checker(single) as checker:
         if checker.rule_errors:
             return Outcome(

@@ -8,16 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
-from compliance.core.errors import InputError
+from compliance.core.errors import InputError, display_path
 from compliance.resources import RULES as DEFAULT_RULES
 
 DEFAULT_DOCS = DEFAULT_RULES.parent / "docs" / "rules"
+REFRESH = "run `make docs` (or `compliance rules docs`) and commit the result"
+"""What a stale generated file says: the one command that refreshes every generated file."""
 
 
 def register(rules_commands: Any) -> None:
     """Add ``rules docs`` to the ``rules`` subcommands."""
     docs = rules_commands.add_parser(
-        "docs", help="regenerate rules/rule.schema.json and docs/rules/*.md from the rule files"
+        "docs",
+        help="regenerate rules/rule.schema.json and docs/rules/*.md from the rule files, and "
+        "docs/records.md and schemas/records.schema.json from the record models",
     )
     docs.add_argument("--rules", type=Path, default=DEFAULT_RULES, metavar="DIR")
     docs.add_argument(
@@ -38,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
     from compliance.rules.docgen import generated, write
     from compliance.rules.pack import load_pack
 
+    bundled = args.rules.resolve() == DEFAULT_RULES.resolve()
+    records_root = DEFAULT_RULES.parent if bundled else None
     if args.out is None:
-        if args.rules.resolve() != DEFAULT_RULES.resolve():
+        if not bundled:
             print(
                 "error: --out DIR is needed with --rules: the default docs/rules belongs to the "
                 "bundled rule pack",
@@ -55,12 +61,13 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         stale = [
             p
-            for p, text in generated(pack, args.rules, args.out).items()
+            for p, text in generated(pack, args.rules, args.out, records_root).items()
             if not p.is_file() or p.read_text(encoding="utf-8") != text
         ]
         for path in stale:
-            print(f"{path}: stale; run `make docs`", file=sys.stderr)
+            state = "stale" if path.is_file() else "missing"
+            print(f"{display_path(path)}: {state}; {REFRESH}", file=sys.stderr)
         return 1 if stale else EXIT_CLEAN
-    for path in write(pack, args.rules, args.out):
+    for path in write(pack, args.rules, args.out, records_root):
         print(f"wrote {path}")
     return EXIT_CLEAN

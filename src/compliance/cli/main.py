@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from compliance import __version__
 from compliance.cli import (
     EXIT_BAD_INPUT,
-    EXIT_CLEAN,
     EXIT_INTERNAL,
     check,
     explain,
@@ -27,7 +26,9 @@ from compliance.cli import (
     templates,
 )
 from compliance.cli.common import report_internal
+from compliance.cli.stdout import StdoutFailure, discard_stdout, guarded_stdout
 from compliance.core.errors import InputError, InternalProblem
+from compliance.core.limits import LimitsSettingError, current_limits
 
 DESCRIPTION = """\
 Check project-expenditure performance evaluation records (项目支出绩效评价)
@@ -73,9 +74,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``compliance`` command."""
     args = build_parser().parse_args(argv)
     try:
-        code: int = args.func(args)
-    except BrokenPipeError:
-        return EXIT_CLEAN
+        current_limits()
+    except LimitsSettingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        with guarded_stdout():
+            code: int = args.func(args)
+    except StdoutFailure as exc:
+        discard_stdout()
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except InputError as exc:  # bad input a command did not catch is still bad input

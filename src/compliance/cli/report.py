@@ -33,7 +33,9 @@ templates:  --template DIR lays a bureau's own templates over the bundled ones (
 site:       --format html --site DIR (or -o DIR/) writes DIR/index.html and a page per project.
 exit codes: 0 report written; 2 bad input (records, rules, profile or template) or bad usage;
             3 internal error (a bug; see --debug), the other projects still reported.
-example:    compliance report cases/qingdao-egov-2020 --format html -o out/report.html
+formats:    --format, else the -o file's suffix (.html, .docx, .md, .sarif; a folder or --site:
+            html); on standard output the default is markdown.
+example:    compliance report cases/qingdao-egov-2020 -o out/report.html
             compliance report cases --site out/site
 """
 
@@ -60,9 +62,10 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--format",
         choices=[*FORMATS, "xlsx"],
-        default="html",
-        help="html (default; one self-contained file), docx (Word), markdown, sarif (2.1.0), "
-        "xlsx (the summary workbook 汇总表)",
+        default=None,
+        help="html (one self-contained file), docx (Word), markdown, sarif (2.1.0), "
+        "xlsx (the summary workbook 汇总表); default: from the -o file's suffix (.html, .docx, "
+        ".md, .sarif, .xlsx), else markdown",
     )
     parser.add_argument(
         "--profile",
@@ -146,6 +149,31 @@ def _render(
     return {args.output: render_sarif(report, record=record)}
 
 
+SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".sarif": "sarif",
+    ".xlsx": "xlsx",
+}
+"""The format a report file's suffix asks for when ``--format`` is not given."""
+
+
+def format_for(output: Path | None) -> str | None:
+    """The format for ``-o FILE`` by its suffix; Markdown for standard output.
+
+    Why Markdown on standard output: it reads well in a terminal, where HTML would be
+    a page of markup; HTML and Word are files to open, so they are asked for by name.
+    """
+    if output is None:
+        return "markdown"
+    if output.is_dir() or str(output).endswith("/"):
+        return "html"
+    return SUFFIXES.get(output.suffix.lower())
+
+
 def run(args: argparse.Namespace) -> int:
     """Check, score and write; return the exit code."""
     from compliance.checking.checker import Checker
@@ -159,6 +187,13 @@ def run(args: argparse.Namespace) -> int:
     from compliance.core.errors import InputError, InternalProblem
     from compliance.output.report import NoCjkFont, build_report, make_run_record
 
+    if args.format is None:
+        args.format = "html" if args.site is not None else format_for(args.output)
+        if args.format is None:
+            args.parser.error(
+                f"cannot tell the format from '{args.output}'; give --format "
+                f"({', '.join([*FORMATS, 'xlsx'])})"
+            )
     if args.format in ("docx", "xlsx") and args.output is None:
         args.parser.error(f"--format {args.format} writes a binary file: give -o FILE")
     if args.site is not None and args.format != "html":

@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, docs
 from compliance.cli.common import find_rule
-from compliance.core.errors import InputError, InputProblem
+from compliance.core.errors import InputError
 from compliance.resources import RULES as DEFAULT_RULES
 
 if TYPE_CHECKING:
-    from compliance.rules.examples import Example
     from compliance.rules.pack import RulePack
 
 
@@ -120,16 +119,9 @@ def run_show(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if problems else EXIT_CLEAN
 
 
-def _examples(pack: RulePack) -> tuple[list[Example], list[InputProblem]]:
-    """Every example of the pack, and every problem of its examples files (orphans too)."""
-    from compliance.rules.examples import all_examples, orphan_examples
-
-    examples, problems = all_examples(pack)
-    return examples, sorted([*problems, *orphan_examples(pack)])
-
-
 def run_validate(args: argparse.Namespace) -> int:
     """Check the pack and its examples files; print every problem."""
+    from compliance.rules.examples import check_examples
     from compliance.rules.pack import load_pack
 
     try:
@@ -138,7 +130,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    examples, problems = _examples(pack)
+    examples, problems = check_examples(pack)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -152,16 +144,22 @@ def run_test(args: argparse.Namespace) -> int:
     """Run the examples, print pass/fail per example and the coverage table."""
     from compliance.checking.coverage import coverage
     from compliance.checking.examples import run_example
+    from compliance.rules.examples import check_examples, examples_rule
 
     pack = _pack(args.dir)
     if pack is None:
         return EXIT_BAD_INPUT
-    examples, problems = _examples(pack)
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    examples, problems = check_examples(pack)
     if args.only:
         wanted = args.only.upper()
         examples = [e for e in examples if wanted in e.rule]
+        problems = [p for p in problems if wanted in examples_rule(p)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if args.only:
+        if not examples and problems:
+            print(f"{len(problems)} problem(s)", file=sys.stderr)
+            return EXIT_BAD_INPUT
         if not examples:
             print(
                 f"error: no rule with examples matches '{args.only}'; rules: "

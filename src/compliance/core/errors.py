@@ -67,7 +67,11 @@ class InputProblem:
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.location}: error: {where}{self.message}"
+        return f"{self.location}: error: {where}{self.message}".translate(ONE_LINE)
+
+
+ONE_LINE = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+"""Line breaks a value may carry into a message, escaped: one problem is one line (``\\n``)."""
 
 
 class InputError(Exception):

@@ -126,14 +126,40 @@ def _message(model: type[BaseModel], error: ErrorDetails) -> str:
     return f"{error['msg']} (got {_shown(value)})"
 
 
+_UNION_TAGS = {
+    "bool": "true or false",
+    "int": "a number",
+    "float": "a number",
+    "decimal": "a number",
+    "str": "text",
+    "none": "nothing",
+}
+"""The branches of a union (``bool | int | Decimal | str``) as pydantic names them in a path."""
+
+
+def _union_kind(part: str | int) -> str | None:
+    if not isinstance(part, str):
+        return None
+    if part.startswith("list["):
+        return "a list"
+    if part.startswith("dict["):
+        return "a mapping"
+    return _UNION_TAGS.get(part)
+
+
 def problems_from(
     error: ValidationError,
     model: type[BaseModel],
     locate: Locator,
     prefix: tuple[str | int, ...] = (),
 ) -> list[InputProblem]:
-    """Rewrite every error of ``error`` with its source position."""
+    """Rewrite every error of ``error`` with its source position.
+
+    A value that fits no branch of a union is one problem (``expected true or false, a
+    number or text, got nan``), not one per branch with the branch in its path.
+    """
     problems = []
+    unions: dict[tuple[str | int, ...], tuple[list[str], Any]] = {}
     for detail in error.errors(include_url=False):
         loc = tuple(
             p for p in detail["loc"] if not (isinstance(p, str) and p.startswith("function-"))
@@ -142,5 +168,16 @@ def problems_from(
             p for p in loc if p != "[key]" and not (isinstance(p, str) and p.startswith("~"))
         )
         full = (*prefix, *loc)
+        kind = _union_kind(full[-1]) if full else None
+        if kind is not None:
+            kinds, _ = unions.setdefault(full[:-1], ([], detail.get("input")))
+            kinds.append(kind)
+            continue
         problems.append(InputProblem(locate(full), dotted(full), _message(model, detail)))
+    for where, (kinds, value) in unions.items():
+        wanted = list(dict.fromkeys(kinds))
+        text = ", ".join(wanted[:-1]) + (" or " if len(wanted) > 1 else "") + wanted[-1]
+        problems.append(
+            InputProblem(locate(where), dotted(where), f"expected {text}, got {_shown(value)}")
+        )
     return problems

@@ -47,6 +47,11 @@ def _text_cell(value: Any) -> Any:
     return blank_to_none(value)
 
 
+def _is_cell(value: Any) -> bool:
+    """Whether a value is what a table cell holds (text or a number), not a list or mapping."""
+    return value is None or isinstance(value, str | int | float | Decimal)
+
+
 class Indicator(Record):
     """A performance indicator (绩效指标) with its target and actual as written."""
 
@@ -142,6 +147,8 @@ class Indicator(Record):
         unit = data.get(found["unit"]) if found["unit"] else None
         if nature is None and unit is None:
             return data
+        if not all(_is_cell(v) for v in (nature, unit)):
+            return data  # a list or mapping in a cell: the field's own validation reports it
         data = dict(data)
         nature_text = (
             "" if str(nature or "").strip() in ("", "定性", "=", "＝") else str(nature).strip()
@@ -150,7 +157,7 @@ class Indicator(Record):
         for name in ("target", "actual"):
             key = found[name]
             value = data.get(key) if key else None
-            if is_blank(value):
+            if is_blank(value) or not _is_cell(value):
                 continue
             text = str(value).strip()
             if (

@@ -320,13 +320,24 @@ def _is_case(folder: Path) -> bool:
     return any((folder / name).is_file() for name in ("project.yaml", "project.yml"))
 
 
-def _projects_under(path: Path) -> list[Path]:
+def _projects_under(path: Path, seen: set[Path] | None = None) -> list[Path]:
+    seen = set() if seen is None else seen
+    real = path.resolve()
+    if real in seen:  # a symbolic link back up the tree: each folder is read once
+        return []
+    seen.add(real)
     if _is_case(path):
         return [path]
     found: list[Path] = []
-    for child in sorted(path.iterdir()):
+    try:
+        children = sorted(path.iterdir())
+    except OSError as exc:
+        raise InputError.single(
+            display_path(path), f"cannot read folder: {exc.strerror or exc}"
+        ) from None
+    for child in children:
         if child.is_dir():
-            found.extend(_projects_under(child))
+            found.extend(_projects_under(child, seen))
         elif (
             child.is_file() and child.suffix in RECORD_SUFFIXES and child.name not in NOT_RECORDS
         ) or (child.is_file() and is_form_file(child)):
@@ -348,6 +359,11 @@ def discover(path: Path) -> list[Path]:
     shown = display_path(path)
     if not path.exists():
         raise InputError.single(shown, "no such file or folder")
+    if not path.is_file() and not path.is_dir():
+        raise InputError.single(
+            shown,
+            "not a record file or folder (a device, FIFO or socket); give a .yaml file or a case folder",
+        )
     if path.is_file() and is_form_file(path):
         return [path]
     if path.is_file():

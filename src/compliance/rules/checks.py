@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.core.errors import InputProblem, did_you_mean, dotted
+from compliance.core.numbers import MAX_ENGINE_ABS, NumberOutOfRange
 from compliance.core.yamlfile import PathKey, SourceDocument
 from compliance.engine.compiler import (
     aggregate_of,
@@ -23,7 +24,7 @@ from compliance.engine.compiler import (
 )
 from compliance.engine.operands import OperandError, Scope, field_spec
 from compliance.engine.operators import OPERATORS, filter_ops
-from compliance.records.fields import FieldType, schema
+from compliance.records.fields import FieldSpec, FieldType, schema
 from compliance.records.kinds import RECORD_KINDS
 from compliance.rules.messages import TemplateError, placeholders
 from compliance.rules.spec import (
@@ -41,10 +42,14 @@ from compliance.rules.spec import (
 class RuleChecker:
     """Semantic checks of one rule file, collecting problems with positions."""
 
-    def __init__(self, spec: RuleSpec, doc: SourceDocument, categories: Categories) -> None:
+    def __init__(
+        self, spec: RuleSpec, doc: SourceDocument, categories: Categories, always: bool = False
+    ) -> None:
         self.spec = spec
         self.doc = doc
         self.categories = categories
+        self.always = always
+        """The file says ``when: always``: a rule meant to hold for every subject."""
         self.problems: list[InputProblem] = []
 
     def fail(self, path: PathKey, message: str) -> None:
@@ -62,6 +67,7 @@ class RuleChecker:
                 + ", ".join(self.categories.ordered),
             )
         kinds_ok = self._kind(("subject",), spec.subject)
+        self._has_condition()
         for name, param in spec.params.items():
             self._param(name, param.default, param.minimum, param.maximum)
         for name, agg in spec.aggregates.items():
@@ -101,6 +107,16 @@ class RuleChecker:
                 self.fail(("evidence", index), str(exc))
         return self.problems
 
+    def _has_condition(self) -> None:
+        spec = self.spec
+        if spec.when or spec.join or spec.absent or self.always:
+            return
+        self.fail(
+            ("when",),
+            f"the rule has no condition, so it would fire on every {spec.subject}; "
+            "add conditions (when, join or absent), or write 'when: always' if that is meant",
+        )
+
     def _kind(self, path: PathKey, kind: str) -> bool:
         if kind not in RECORD_KINDS:
             hint = did_you_mean(kind, RECORD_KINDS)
@@ -115,6 +131,10 @@ class RuleChecker:
         self, name: str, default: Any, minimum: Decimal | None, maximum: Decimal | None
     ) -> None:
         if not isinstance(default, Decimal | int) or isinstance(default, bool):
+            return
+        bad = unusable_number(default)
+        if bad:
+            self.fail(("params", name, "default"), bad)
             return
         if (minimum is not None and default < minimum) or (
             maximum is not None and default > maximum
@@ -205,14 +225,37 @@ class RuleChecker:
         if isinstance(cond.value, dict):
             self.fail((*path, "value"), "an aggregate's 'where' compares with literal values only")
             return
+        if self._numbers(path, cond):
+            return
         try:
             clause(cond, scope, {})
         except OperandError as exc:
             self.fail((*path, exc.part) if exc.part else path, str(exc))
+        except (NumberOutOfRange, ArithmeticError) as exc:
+            self.fail((*path, "value"), _out_of_range(exc))
+
+    def _numbers(self, path: PathKey, cond: Condition) -> bool:
+        """Report unusable literals; True when any was found.
+
+        NaN, infinity, numbers beyond the engine's range, and references whose name is
+        not text would otherwise fail inside the compiler.
+        """
+        found = False
+        for key in ("value", "tolerance"):
+            bad = unusable_number(getattr(cond, key)) or unnamed_reference(getattr(cond, key))
+            if bad:
+                self.fail((*path, key), bad)
+                found = True
+        return found
 
     def _safe_agg_types(self) -> dict[str, Any]:
+        known = {n: a for n, a in self.spec.aggregates.items() if a.of in RECORD_KINDS}
+        unknown = {  # reported at 'of' (found by make fuzz: a sum over an unknown kind)
+            n: FieldSpec(n, FieldType.NUMBER, n) for n in self.spec.aggregates if n not in known
+        }
         try:
-            return aggregate_types(self.spec)
+            spec = self.spec.model_copy(update={"aggregates": known})
+            return {**aggregate_types(spec), **unknown}
         except OperandError:
             return {}
 
@@ -225,6 +268,8 @@ class RuleChecker:
                 where: PathKey = (
                     (*path, index, "any", sub) if isinstance(item, AnyOf) else (*path, index)
                 )
+                if self._numbers(where, cond):
+                    continue
                 try:
                     name = aggregate_of(cond)
                     if name is not None and not scope.in_subject:
@@ -237,6 +282,8 @@ class RuleChecker:
                     self.fail(
                         (*where, exc.part) if exc.part and exc.part != "any" else where, str(exc)
                     )
+                except (NumberOutOfRange, ArithmeticError) as exc:
+                    self.fail((*where, "value"), _out_of_range(exc))
 
     def _template(self, key: str, text: str, joins: set[str]) -> None:
         spec = self.spec
@@ -277,3 +324,55 @@ class RuleChecker:
 def field_names(kind: str) -> list[str]:
     """Names a template may use for a record kind."""
     return list(schema(kind)) if kind in RECORD_KINDS else []
+
+
+def unusable_number(value: Any) -> str | None:
+    """Why a number written in a rule cannot be compared (NaN, infinite, too large), or None.
+
+    Looks inside lists and operand mappings (``{mul: [{field: budget}, 1e30]}``).
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, int | float | Decimal) and not isinstance(item, bool):
+            number = Decimal(item)
+            if not number.is_finite():
+                return f"expected a finite number, got {item}"
+            if abs(number) >= MAX_ENGINE_ABS:
+                return (
+                    f"{item} is too large to compare exactly; numbers in rules stay below "
+                    f"{MAX_ENGINE_ABS:.0E} in size"
+                )
+    return None
+
+
+REFERENCES = ("param", "field", "aggregate")
+
+
+def unnamed_reference(value: Any) -> str | None:
+    """Why ``{param: …}``, ``{field: …}`` or ``{aggregate: …}`` names nothing, or None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in REFERENCES:
+                if key in item and not isinstance(item[key], str):
+                    return f"'{key}' takes a name (text), got {item[key]!r}"
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _out_of_range(exc: Exception) -> str:
+    """A number that only overflows once converted (money in 元, a tolerance added)."""
+    if isinstance(exc, NumberOutOfRange):
+        return (
+            "a number here is too large to compare exactly once converted to the engine's "
+            f"units (money in 元); numbers stay below {MAX_ENGINE_ABS:.0E} there"
+        )
+    return f"not a number the engine can compare ({type(exc).__name__})"

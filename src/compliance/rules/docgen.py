@@ -11,10 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from compliance.records import reference
 from compliance.records.kinds import RECORD_KINDS
 from compliance.records.vocabulary import Severity
 from compliance.rules.examples import all_examples
-from compliance.rules.pack import RulePack
+from compliance.rules.pack import ALWAYS, RulePack
 from compliance.rules.scaffold import SCHEMA_NAME
 from compliance.rules.spec import Op, RuleSpec
 from compliance.rules.wording import describe_rule
@@ -30,6 +31,11 @@ def rule_schema(pack: RulePack) -> dict[str, Any]:
     props = schema["properties"]
     props["category"]["enum"] = pack.categories.ordered
     props["subject"]["enum"] = list(RECORD_KINDS)
+    props["when"] = {
+        "anyOf": [props["when"], {"const": ALWAYS}],
+        "description": "conditions that must all hold; 'always' for a rule meant to hold for "
+        "every subject (a rule without any condition is an error)",
+    }
     props["severity"] = {
         "title": "Severity",
         "enum": [s.value for s in Severity] + [s.label for s in Severity],
@@ -69,21 +75,32 @@ def rule_docs(pack: RulePack) -> dict[str, str]:
     return pages
 
 
-def generated(pack: RulePack, rules_dir: Path, docs_dir: Path) -> dict[Path, str]:
-    """Every generated file with its content."""
+def generated(
+    pack: RulePack, rules_dir: Path, docs_dir: Path, records_root: Path | None = None
+) -> dict[Path, str]:
+    """Every generated file with its content.
+
+    ``records_root`` (the repository root, for the bundled pack only) adds the record
+    reference ``docs/records.md`` and the record schema ``schemas/records.schema.json``.
+    """
     files = {rules_dir / SCHEMA_NAME: schema_text(pack)}
     files.update({docs_dir / name: text for name, text in rule_docs(pack).items()})
+    if records_root is not None:
+        files.update(reference.generated(records_root))
     return files
 
 
-def write(pack: RulePack, rules_dir: Path, docs_dir: Path) -> list[Path]:
+def write(
+    pack: RulePack, rules_dir: Path, docs_dir: Path, records_root: Path | None = None
+) -> list[Path]:
     """Write the generated files; remove pages of rules that no longer exist."""
-    files = generated(pack, rules_dir, docs_dir)
+    files = generated(pack, rules_dir, docs_dir, records_root)
     docs_dir.mkdir(parents=True, exist_ok=True)
     for stale in docs_dir.glob("*.md"):
         generated_here = stale.read_text(encoding="utf-8").startswith(DOCS_HEADER)
         if stale not in files and generated_here:
             stale.unlink()
     for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return sorted(files)

@@ -8,6 +8,7 @@ suite and the command line run the very same code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -15,11 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from compliance.core.errors import InputError, InputProblem, Location
+from compliance.core.errors import InputError, InputProblem, Location, dotted
 from compliance.core.modelerrors import problems_from
+from compliance.core.numbers import NumberOutOfRange
 from compliance.core.yamlfile import PathKey, SourceDocument, read_yaml
-from compliance.records.loading import SECTIONS
-from compliance.rules.pack import EXAMPLES_SUFFIX, Rule, RulePack
+from compliance.records.fields import to_fact
+from compliance.records.loading import SECTIONS, ProjectRecords, build_project
+from compliance.rules.pack import EXAMPLES_SUFFIX, Rule, RulePack, param_value
 
 
 class Expect(StrEnum):
@@ -155,3 +158,70 @@ def orphan_examples(pack: RulePack) -> list[InputProblem]:
         for path in sorted(root.rglob(f"*{EXAMPLES_SUFFIX}"))
         if path.name.removesuffix(EXAMPLES_SUFFIX) not in ids
     ]
+
+
+def _within(example: Example, problem: InputProblem) -> InputProblem:
+    """A record problem with its path inside the examples file (``examples.X.record.…``)."""
+    head = re.split(r"[.\[]", problem.path, maxsplit=1)[0]
+    prefix = f"examples.{example.name}.record" if head in example.spec.record else "base"
+    path = f"{prefix}.{problem.path}" if problem.path else prefix
+    return InputProblem(problem.location, path, problem.message)
+
+
+def prepare(
+    pack: RulePack, example: Example
+) -> tuple[RulePack, ProjectRecords | None, list[InputProblem]]:
+    """The example's rule alone with the example's parameters, its project, and its problems.
+
+    The one validation of an example, shared by ``rules validate`` and ``rules test``:
+    parameters must be the rule's and fit them (as ``--set`` values must), and the
+    record must load as a project would.
+    """
+    problems: list[InputProblem] = []
+    rule = pack.by_id().get(example.rule)
+    if rule is None:
+        where = example.doc.locate(("rule",))
+        problems.append(InputProblem(where, "rule", f"no rule '{example.rule}' in the pack"))
+        return RulePack(pack.root, [], pack.categories, pack.files), None, problems
+    params = dict(rule.params)
+    for name, value in example.spec.params.items():
+        path: PathKey = ("examples", example.name, "params", name)
+        param = rule.spec.params.get(name)
+        try:
+            if param is None:
+                known = ", ".join(rule.spec.params) or "(none)"
+                raise ValueError(f"rule {rule.id} has no parameter '{name}'; parameters: {known}")
+            params[name] = param_value(value, param)
+        except ValueError as exc:
+            problems.append(InputProblem(example.doc.locate(path), dotted(path), str(exc)))
+    single = RulePack(pack.root, [Rule(rule.spec, rule.file, params)], pack.categories, pack.files)
+    try:
+        project = build_project(example.data, example.locate, f"{example.doc.file}#{example.name}")
+    except InputError as exc:
+        return single, None, [*problems, *(_within(example, p) for p in exc.problems)]
+    for seq, record in enumerate(project.records):
+        try:
+            to_fact(record, seq)
+        except NumberOutOfRange as exc:
+            where = record.location or example.doc.locate(("examples", example.name))
+            problems.append(InputProblem(where, f"{record.kind}[{record.key}]", str(exc)))
+    return single, project, problems
+
+
+def check_examples(pack: RulePack) -> tuple[list[Example], list[InputProblem]]:
+    """Every example of the pack and every problem of its examples.
+
+    Unreadable files, orphans, and examples that would not run: what ``rules validate``
+    reports and ``rules test`` refuses.
+    """
+    examples, problems = all_examples(pack)
+    problems.extend(orphan_examples(pack))
+    for example in examples:
+        problems.extend(prepare(pack, example)[2])
+    return examples, sorted(problems)
+
+
+def examples_rule(problem: InputProblem) -> str:
+    """The rule whose examples file a problem stands in (empty for other files)."""
+    name = Path(problem.location.file).name
+    return name.removesuffix(EXAMPLES_SUFFIX) if name.endswith(EXAMPLES_SUFFIX) else ""

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from compliance import resources
 from compliance.core.errors import InputError, InputProblem, Location, display_path
 from compliance.core.modelerrors import problems_from
+from compliance.core.numbers import MAX_ENGINE_ABS
 from compliance.core.yamlfile import SourceDocument, read_yaml
 from compliance.engine.compiler import (
     aggregate_signature,
@@ -29,6 +30,7 @@ from compliance.engine.compiler import (
 from compliance.rules.checks import RuleChecker
 from compliance.rules.spec import (
     Categories,
+    Param,
     RuleSpec,
 )
 
@@ -123,14 +125,45 @@ def _coerce(raw: str, default: Any, minimum: Decimal | None, maximum: Decimal | 
             number = Decimal(raw)
         except InvalidOperation:
             raise ValueError(f"expected a number, got '{raw}'") from None
-        if not number.is_finite():
-            raise ValueError(f"expected a finite number, got '{raw}'")
-        if minimum is not None and number < minimum:
-            raise ValueError(f"must be ≥ {minimum}, got {raw}")
-        if maximum is not None and number > maximum:
-            raise ValueError(f"must be ≤ {maximum}, got {raw}")
-        return number
+        return _checked_number(number, raw, minimum, maximum)
     return raw
+
+
+def _checked_number(
+    number: Decimal, raw: str, minimum: Decimal | None, maximum: Decimal | None
+) -> Decimal:
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got '{raw}'")
+    if abs(number) >= MAX_ENGINE_ABS:
+        raise ValueError(
+            f"{raw} is too large to compare exactly; numbers stay below {MAX_ENGINE_ABS:.0E}"
+        )
+    if minimum is not None and number < minimum:
+        raise ValueError(f"must be ≥ {minimum}, got {raw}")
+    if maximum is not None and number > maximum:
+        raise ValueError(f"must be ≤ {maximum}, got {raw}")
+    return number
+
+
+def param_value(value: Any, param: Param) -> Any:
+    """A parameter value written in YAML (an example's ``params``), checked like ``--set``.
+
+    Raises :class:`ValueError` saying why the value does not fit the parameter: the
+    type of its default (a number, true/false or text), finite, within its bounds.
+    """
+    default = param.default
+    shown = f"'{value}'" if isinstance(value, str) else repr(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {shown}")
+        return value
+    if isinstance(default, int | Decimal):
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise ValueError(f"expected a number, got {shown}")
+        return _checked_number(Decimal(value), str(value), param.minimum, param.maximum)
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {shown}")
+    return value
 
 
 def rule_files(root: Path) -> list[Path]:
@@ -140,6 +173,17 @@ def rule_files(root: Path) -> list[Path]:
         for p in root.rglob("*.yaml")
         if not p.name.endswith(EXAMPLES_SUFFIX) and p.name != CATEGORIES_FILE
     )
+
+
+ALWAYS = "always"
+"""``when: always``: the rule holds for every subject, said explicitly (no condition is an error)."""
+
+
+def without_always(data: Any) -> tuple[Any, bool]:
+    """The rule data with ``when: always`` read as no conditions, and whether it was written."""
+    if isinstance(data, dict) and data.get("when") == ALWAYS:
+        return {**data, "when": []}, True
+    return data, False
 
 
 def _load_categories(root: Path) -> tuple[Categories | None, list[InputProblem]]:
@@ -169,12 +213,13 @@ def _iter_specs(
         except InputError as exc:
             yield None, None, list(exc.problems)
             continue
+        data, always = without_always(doc.data)
         try:
-            spec = RuleSpec.model_validate(doc.data)
+            spec = RuleSpec.model_validate(data)
         except ValidationError as exc:
             yield None, doc, [*doc.problems, *problems_from(exc, RuleSpec, doc.locate)]
             continue
-        problems = RuleChecker(spec, doc, categories).run() if categories else []
+        problems = RuleChecker(spec, doc, categories, always).run() if categories else []
         yield spec, doc, [*doc.problems, *problems]
 
 

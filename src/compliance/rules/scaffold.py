@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from compliance.core.errors import display_path
 from compliance.rules.pack import EXAMPLES_SUFFIX, RulePack
 from compliance.rules.spec import RULE_ID_PATTERN
 
@@ -74,12 +75,17 @@ examples:
 
 
 def _folder_for(pack: RulePack, root: Path, category: str, rule_id: str) -> Path:
+    """The folder of the category's rules (else of rules with the same letters), resolved.
+
+    Rule files are named relative to the working directory, the pack root may be
+    absolute: both are resolved so the command works from anywhere.
+    """
     for rule in pack.rules:
         if rule.spec.category == category:
-            return Path(rule.file).parent
+            return Path(rule.file).resolve().parent
     for rule in pack.rules:
         if rule.id[:2] == rule_id[:2]:
-            return Path(rule.file).parent
+            return Path(rule.file).resolve().parent
     return root / rule_id[:2].lower()
 
 
@@ -95,6 +101,7 @@ def new_rule(pack: RulePack, root: Path, rule_id: str, category: str) -> list[Pa
         raise ValueError(
             f"unknown category '{category}'; expected one of: " + ", ".join(pack.categories.ordered)
         )
+    root = root.resolve()
     folder = _folder_for(pack, root, category, rule_id)
     folder.mkdir(parents=True, exist_ok=True)
     rule_path = folder / f"{rule_id}.yaml"
@@ -112,4 +119,4 @@ def new_rule(pack: RulePack, root: Path, rule_id: str, category: str) -> list[Pa
         encoding="utf-8",
     )
     examples.write_text(EXAMPLES_TEMPLATE.format(id=rule_id), encoding="utf-8")
-    return [rule_path, examples]
+    return [Path(display_path(rule_path)), Path(display_path(examples))]
