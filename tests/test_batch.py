@@ -80,6 +80,10 @@ def test_json_is_compact_unless_pretty_and_both_say_the_same(cli: CliRun) -> Non
     assert data["summary"]["projects"] == len(data["projects"]) == len(cases)
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_an_interrupted_run_leaves_no_output_file_and_says_what_was_checked(
     tmp_path: Path, stop: signal.Signals
@@ -97,6 +101,9 @@ def test_an_interrupted_run_leaves_no_output_file_and_says_what_was_checked(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal: a run started in the background by a script (CI) inherits
+        # SIGINT ignored, and Python then rightly leaves Ctrl-C ignored too.
+        preexec_fn=_interruptible,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
