@@ -12,7 +12,6 @@ Prints, in one run:
 - the floor: the same compiled rule definitions evaluated on the same facts by a
   plain-Python matcher (benchmarks/floor.py), and the ratio of the engine to it;
   the matcher's firings are compared with the engine's;
-- what the C YAML loader (libyaml, positions kept) would save on the load stage;
 - the seed check and ``compliance --help`` as a user starts them (wall and CPU).
 """
 
@@ -34,15 +33,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from floor import Floor
 from generate import SEED, ensure
 
 from compliance.checking.checker import Checker, ProjectResult, Stopwatch
-from compliance.core import yamlfile
 from compliance.output.stream import JsonLinesWriter
 from compliance.records.loading import load_project
 from compliance.rules.pack import load_pack
@@ -185,33 +181,6 @@ def profile(files: list[Path]) -> dict[str, float]:
     return {**clock.seconds, "floor": floor_seconds, "agree": agree, "differ": differ}
 
 
-class _CLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
-    """A prototype of the C loader with the same constructors (the change itself is i14's)."""
-
-
-_CLoader.add_constructor("tag:yaml.org,2002:float", yamlfile._construct_decimal)
-_CLoader.add_constructor("tag:yaml.org,2002:timestamp", yamlfile._construct_text)
-
-
-def yaml_parse(files: list[Path]) -> tuple[float, float]:
-    """CPU seconds to parse ``files`` with positions: the pure-Python loader, and libyaml's."""
-    texts = [(f.read_text(encoding="utf-8"), str(f)) for f in files]
-    began = time.process_time()
-    for text, name in texts:
-        yamlfile.parse_yaml(text, name)
-    pure = time.process_time() - began
-    original = yamlfile._Loader
-    yamlfile._Loader = _CLoader  # type: ignore[misc]
-    try:
-        began = time.process_time()
-        for text, name in texts:
-            yamlfile.parse_yaml(text, name)
-        fast = time.process_time() - began
-    finally:
-        yamlfile._Loader = original  # type: ignore[misc]
-    return pure, fast
-
-
 def timed(command: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -293,16 +262,6 @@ def main() -> None:
         f"pipeline CPU per form {1000 * pipe['cpu'] / n:.2f} ms = {overhead:.2f}× the stages "
         f"(start-up of {args.jobs} workers, pickling results, discovery)"
     )
-    pure, fast = yaml_parse(sample)
-    saved = 1000 * (pure - fast) / len(sample)
-    projected = (total - saved) * overhead
-    print(
-        f"\nYAML with positions: pure-Python loader {1000 * pure / len(sample):.2f} ms/form, "
-        f"libyaml (C) {1000 * fast / len(sample):.2f} ms/form. With the C loader a form would "
-        f"take {projected:.2f} CPU-ms in the pipeline → {args.jobs * 1000 / projected:.0f} "
-        f"forms/s on {args.jobs} otherwise idle cores (projection, not measured)"
-    )
-
     seed_wall, seed_cpu = timed([str(BIN), "check", "cases/qingdao-egov-2020", "--quiet"])
     help_wall, help_cpu = timed([str(BIN), "--help"])
     print(

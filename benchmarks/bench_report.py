@@ -53,7 +53,9 @@ def main() -> None:
     }
     for name, work in formats.items():
         seconds = best(rounds, work)
-        print(f"{name:16} {seconds:6.2f} s  ({seconds / len(report.projects) * 1000:.0f} ms a project)")
+        print(
+            f"{name:16} {seconds:6.2f} s  ({seconds / len(report.projects) * 1000:.0f} ms a project)"
+        )
 
 
 if __name__ == "__main__":

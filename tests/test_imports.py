@@ -13,7 +13,18 @@ import sys
 from tests.conftest import ROOT
 
 HEAVY_FOR_CHECK = ("compliance.output.report", "compliance.scoring", "docx")
-HEAVY_FOR_HELP = (*HEAVY_FOR_CHECK, "compliance.checking", "compliance.engine", "durable", "rich")
+HEAVY_FOR_HELP = (
+    *HEAVY_FOR_CHECK,
+    "compliance.checking",
+    "compliance.engine",
+    "compliance.intake",
+    "compliance.records.forms",
+    "sqlalchemy",
+    "starlette",
+    "durable",
+    "rich",
+    "pydantic",
+)
 
 
 def _loaded_after(code: str) -> list[str]:

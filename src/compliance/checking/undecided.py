@@ -100,6 +100,8 @@ class PreparedCondition:
     """The compared value when it is read from the facts (a field, an aggregate, arithmetic)."""
     tolerance: Decimal
     need: str
+    operand_need: str
+    """What the records would have to state for the compared value, in words."""
 
 
 _FALSE = _Outcome(Truth.FALSE, [])
@@ -171,7 +173,15 @@ class Preparations:
                 tol = resolve(cond.tolerance, field_spec, scope, agg_types)
                 if isinstance(tol, Const) and isinstance(tol.value, Decimal):
                     tolerance = tol.value
-        return PreparedCondition(entry, pattern, field, theirs, operand, tolerance, need)
+        read = operand.left if isinstance(operand, Arith) else operand
+        operand_need = ""
+        if isinstance(read, Ref):
+            operand_need = (
+                f"{kind_label(scope.own_kind)}的{read.title}" if read.pattern == OWN else read.title
+            )
+        return PreparedCondition(
+            entry, pattern, field, theirs, operand, tolerance, need, operand_need
+        )
 
 
 def _reads(rule: Rule) -> tuple[frozenset[str], frozenset[str]] | None:
@@ -224,7 +234,7 @@ def decide_condition(
     if found.operand is not None:
         theirs, missing = _operand_value(found.operand, facts)
         if missing:
-            needs.append(missing)
+            needs.append(found.operand_need or missing)
     truth = found.entry.decide(State.on(own, found.field), mine, theirs, found.tolerance)
     return ConditionOutcome(truth, mine, theirs, needs)
 

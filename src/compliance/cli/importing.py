@@ -10,9 +10,6 @@ from typing import Any
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_INTERNAL
 from compliance.cli.common import report_internal
 from compliance.core.errors import InputError, InternalProblem, display_path
-from compliance.intake.records import read_forms
-from compliance.intake.yamlcase import case_yaml, folder_name, write_case
-from compliance.records.loading import discover, is_form_file
 
 EPILOG = """\
 Each form becomes DIR/<file>/project.yaml (DIR/<file>-<sheet>-<cell>/ when a file holds
@@ -47,6 +44,8 @@ def register(commands: Any) -> None:
 
 
 def _form_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    from compliance.records.loading import discover, is_form_file
+
     files: list[Path] = []
     errors: list[str] = []
     for path in paths:
@@ -80,6 +79,9 @@ def _unused(name: str, path: Path, taken: set[str]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Read every form and write its case folder; return the exit code."""
+    from compliance.intake.records import read_forms
+    from compliance.intake.yamlcase import case_yaml, folder_name, write_case
+
     files, errors = _form_files(args.paths)
     for error in errors:
         print(error, file=sys.stderr)
