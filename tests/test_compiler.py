@@ -218,3 +218,28 @@ def test_an_aggregate_on_the_right_reads_like_the_left(tmp_path: Path) -> None:
         },
     )
     assert [r.id for r in load_pack(root).rules] == ["XX07"]
+
+
+def test_a_reference_takes_a_name(tmp_path: Path) -> None:
+    root = pack_with(
+        tmp_path,
+        {
+            "id": "XX08",
+            "subject": "project",
+            "when": [{"field": "budget", "op": "eq", "value": {"param": {"a": 1}}}],
+        },
+    )
+    with pytest.raises(InputError) as caught:
+        load_pack(root)
+    [problem] = caught.value.problems
+    assert problem.message == "'param' takes a name (text), got {'a': 1}"
+
+
+def test_the_engine_refuses_an_unnamed_reference_by_itself() -> None:
+    """Defence in depth: the compiler's operand resolver names the fault, not a TypeError."""
+    from compliance.engine.operands import OperandError, Scope, resolve
+    from compliance.records.fields import schema
+
+    scope = Scope("indicator", "indicator", frozenset(), {"x": 1})
+    with pytest.raises(OperandError, match=r"'param' takes a name \(text\), got \{'a': 1\}"):
+        resolve({"param": {"a": 1}}, schema("indicator")["score"], scope, {})

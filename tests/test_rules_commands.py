@@ -171,3 +171,27 @@ def test_explain_takes_one_project(cli: CliRun) -> None:
     assert code == 2
     held = len({p.parent for p in Path("cases").glob("**/project.yaml")})
     assert err.startswith(f"cases: error: explain takes one project; this folder holds {held}:")
+
+
+def test_show_says_a_rule_without_conditions_fires_on_every_subject(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    pack = tmp_path / "pack"
+    (pack / "x").mkdir(parents=True)
+    shutil.copy(RULES / "categories.yaml", pack)
+    rule = {
+        "id": "XX01",
+        "title": "每个项目都提示",
+        "category": "数据质量类",
+        "framework": "产出/产出数量",
+        "severity": "info",
+        "subject": "project",
+        "when": "always",
+        "message": "提示",
+        "recommendation": "无",
+        "references": [{"title": "示例"}],
+    }
+    (pack / "x" / "XX01.yaml").write_text(yaml.safe_dump(rule, allow_unicode=True), "utf-8")
+    code, out, err = cli("rules", "show", "XX01", "--rules", str(pack))
+    assert code == 0, err
+    assert "无条件（when: always）：对每个项目都触发" in out

@@ -210,6 +210,8 @@ def resolve(
                 + ", ".join((*REF_KEYS, *ARITHMETIC))
             )
         ((key, inner),) = raw.items()
+        if key in (*REF_KEYS, "aggregate") and not isinstance(inner, str):
+            raise OperandError(f"'{key}' takes a name (text), got {inner!r}")
         if key == "param":
             if inner not in scope.params:
                 known = ", ".join(sorted(scope.params)) or "(none declared)"

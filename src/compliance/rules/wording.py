@@ -229,6 +229,8 @@ def describe_rule(rule: Rule, examples: list[Example], *, markdown: bool) -> str
         )
     for related in spec.absent:
         lines.append(f"{item}{absent_words(related, subject)}")
+    if not (spec.aggregates or spec.when or spec.join or spec.absent):
+        lines.append(f"{item}无条件（when: always）：对每个{kind_label(subject)}都触发")
     lines.append("")
     if spec.params:
         lines += [f"{h2}参数" if markdown else "参数:", ""]
