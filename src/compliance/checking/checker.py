@@ -9,7 +9,7 @@ is an :class:`InternalProblem` with its traceback.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -331,17 +331,29 @@ class Checker:
 
     def run(self, paths: Iterable[Path]) -> CheckRun:
         """Check every project found under ``paths``."""
-        results = []
-        seen: set[Path] = set()
-        for path in paths:
-            if path.resolve() in seen:
-                continue
-            seen.add(path.resolve())
-            try:
-                projects = discover(path)
-            except InputError as exc:
-                results.append(ProjectResult(str(path), problems=exc.problems))
-                continue
-            for project in projects:
-                results.extend(self.check_source(project))
+        results: list[ProjectResult] = []
+        for source in sources(paths):
+            if isinstance(source, ProjectResult):
+                results.append(source)
+            else:
+                results.extend(self.check_source(source))
         return CheckRun(self.pack, results, dict(self.rule_errors))
+
+
+def sources(paths: Iterable[Path]) -> Iterator[Path | ProjectResult]:
+    """What ``paths`` hold to check, in order and each once.
+
+    Case folders, record files and form files; a path that cannot be read becomes a
+    result with its problems, so the other paths are still checked.
+    """
+    seen: set[Path] = set()
+    for path in paths:
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        try:
+            found = discover(path)
+        except InputError as exc:
+            yield ProjectResult(str(path), problems=exc.problems)
+            continue
+        yield from found

@@ -15,6 +15,7 @@ from typing import Any
 from compliance.core.errors import Location
 from compliance.engine.aggregates import AggregateValue
 from compliance.engine.compiler import RuleMatch
+from compliance.engine.operands import operand_fields
 from compliance.records.fields import PSEUDO_FIELDS, SEQ, FieldSpec, FieldType, display, schema
 from compliance.records.kinds import RECORD_KINDS
 from compliance.records.project import Record
@@ -113,20 +114,10 @@ def _conditions(items: list[Clause]) -> list[Condition]:
 def _fields_of(conditions: list[Condition]) -> list[str]:
     names: list[str] = []
     for cond in conditions:
-        for name in (cond.field, *(_operand_fields(cond.value))):
+        for name in (cond.field, *(operand_fields(cond.value))):
             if name not in names:
                 names.append(name)
     return names
-
-
-def _operand_fields(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        ((key, inner),) = value.items()
-        if key == "field":
-            return [str(inner)]
-        if isinstance(inner, list):
-            return [n for item in inner for n in _operand_fields(item)]
-    return []
 
 
 class FindingBuilder:

@@ -17,7 +17,12 @@ from typing import Any
 
 from compliance.core.numbers import to_engine
 from compliance.engine.aggregates import GLOBAL_SUBJECT, AggregateValue
-from compliance.engine.compiler import aggregate_of, aggregate_scope, aggregate_types
+from compliance.engine.compiler import (
+    aggregate_of,
+    aggregate_scope,
+    aggregate_types,
+    stated_absence,
+)
 from compliance.engine.operands import (
     OWN,
     SUBJECT,
@@ -29,6 +34,7 @@ from compliance.engine.operands import (
     Scope,
     aggregate_pattern,
     literal,
+    operand_fields,
     resolve,
 )
 from compliance.engine.operators import OPERATORS, Operator, State, Truth
@@ -194,25 +200,14 @@ def _reads(rule: Rule) -> tuple[frozenset[str], frozenset[str]] | None:
         for cond in clause.any if isinstance(clause, AnyOf) else [clause]:
             for name in [
                 cond.field,
-                *_operand_fields(cond.value),
-                *_operand_fields(cond.tolerance),
+                *operand_fields(cond.value),
+                *operand_fields(cond.tolerance),
             ]:
                 if name.startswith("aggregates."):
                     aggregates.add(name.removeprefix("aggregates."))
                 else:
                     fields.add(name)
     return frozenset(fields), frozenset(aggregates)
-
-
-def _operand_fields(value: Any) -> list[str]:
-    """The fields an operand reads: ``{field: X}``, inside arithmetic too."""
-    if isinstance(value, dict) and len(value) == 1:
-        ((key, inner),) = value.items()
-        if key == "field":
-            return [str(inner)]
-        if isinstance(inner, list):
-            return [n for item in inner for n in _operand_fields(item)]
-    return []
 
 
 def decide_condition(
@@ -436,12 +431,8 @@ class Decider:
 
     def _denied(self, related: Related, facts: Facts) -> bool:
         """A record of the kind states the absence (``present: false``), as the compiler has it."""
-        if "present" not in schema(related.kind):
-            return False
-        stated = [
-            c for c in related.when if not (isinstance(c, Condition) and c.field == "present")
-        ]
-        if len(stated) == len(related.when):
+        stated = stated_absence(related)
+        if stated is None:
             return False
         for fact in self._candidates(related, facts):
             if fact.get("present") is not False:

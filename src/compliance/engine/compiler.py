@@ -424,6 +424,18 @@ def _maybe_matching(related: Related, inner: Scope, agg_types: dict[str, FieldSp
     return out
 
 
+def stated_absence(related: Related) -> list[Clause] | None:
+    """The conditions a record with ``present: false`` must meet to state this absence itself.
+
+    None when the kind cannot state an absence (no ``present`` field) or the clause does
+    not ask for ``present``: then only a complete register establishes it.
+    """
+    stated = [c for c in related.when if not (isinstance(c, Condition) and c.field == "present")]
+    if "present" not in schema(related.kind) or len(stated) == len(related.when):
+        return None
+    return stated
+
+
 def _absence_established(
     index: int, related: Related, subject_kind: str, inner: Scope, agg_types: dict[str, FieldSpec]
 ) -> Dnf:
@@ -435,8 +447,8 @@ def _absence_established(
     """
     covered = f"cov_{related.kind}"  # one pattern per register, however many clauses need it
     ways: Dnf = [[(covered, {"kind": COVERAGE_KIND}), (covered, {"register": related.kind})]]
-    stated = [c for c in related.when if not (isinstance(c, Condition) and c.field == "present")]
-    if "present" in schema(related.kind) and len(stated) < len(related.when):
+    stated = stated_absence(related)
+    if stated is not None:
         name = f"deny{index}"
         identity = [
             {"kind": related.kind},

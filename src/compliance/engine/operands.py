@@ -275,3 +275,14 @@ def _fold(op: str, left: Decimal, right: Decimal) -> Decimal:
     if op == "mul":
         return left * right
     return left / right
+
+
+def operand_fields(value: Any) -> list[str]:
+    """The fields an operand reads: ``{field: X}``, inside arithmetic too (``aggregates.X`` included)."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "field":
+            return [str(inner)]
+        if isinstance(inner, list):
+            return [n for item in inner for n in operand_fields(item)]
+    return []

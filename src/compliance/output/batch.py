@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
-from compliance.checking.checker import Checker, ProjectResult
-from compliance.core.errors import InputError
+from compliance.checking.checker import Checker, ProjectResult, sources
 from compliance.output.stream import WRITERS, Piece, Writer
-from compliance.records.loading import discover
 from compliance.review.run import review_own
 from compliance.rules.pack import load_pack
 
@@ -80,17 +78,8 @@ def targets(paths: Iterable[Path]) -> Iterator[str | ProjectResult]:
 
     Paths are kept as strings: 100,000 of them take a third of the memory of Path objects.
     """
-    seen: set[Path] = set()
-    for path in paths:
-        if path.resolve() in seen:
-            continue
-        seen.add(path.resolve())
-        try:
-            found = discover(path)
-        except InputError as exc:
-            yield ProjectResult(str(path), problems=exc.problems)
-            continue
-        yield from map(str, found)
+    for source in sources(paths):
+        yield source if isinstance(source, ProjectResult) else str(source)
 
 
 _worker: tuple[Checker, Writer] | None = None

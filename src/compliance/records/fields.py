@@ -142,12 +142,10 @@ def is_blank(record: Record, name: str) -> bool:
 
     Unknown is not absent: a field the record omits is unknown; one written ``""`` (or
     ``—``, ``null``) was seen empty on the document. Pydantic's ``model_fields_set``
-    tells the two apart; computed fields are blank when the record says so through
-    ``blank_fields``.
+    tells the two apart. A computed field is never blank: with no value it is unknown or
+    not applicable, as ``derived_from`` decides.
     """
-    if getattr(record, name, None) is not None:
-        return False
-    return name in record.model_fields_set or name in record.blank_fields()
+    return getattr(record, name, None) is None and name in record.model_fields_set
 
 
 def to_fact(record: Record, seq: int) -> dict[str, Any]:

@@ -168,14 +168,6 @@ class Record(BaseModel):
         """Remember where the record was written (set once by the loader)."""
         self._location = where
 
-    def blank_fields(self) -> frozenset[str]:
-        """Computed fields that the record states as empty (stored ones: see ``model_fields_set``).
-
-        Why: a computed field's emptiness depends on the stored fields it reads; a
-        record kind overrides this where a computed field can be known to be empty.
-        """
-        return frozenset()
-
 
 class ProjectInfo(Record):
     """The evaluated project or department as a whole (项目基本情况).
