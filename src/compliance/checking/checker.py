@@ -278,7 +278,7 @@ class Checker:
         result: ProjectResult,
     ) -> None:
         """未能核查: the rules that neither fired nor held because the records lack data."""
-        decider = Decider(project, by_record, aggregates, self.preparations)
+        decider = Decider(project, by_record, aggregates.fact_of, self.preparations)
         fired: dict[str, set[str]] = {}
         for finding in result.findings:
             fired.setdefault(finding.rule, set()).add(finding.subject.key)

@@ -110,11 +110,11 @@ class Explainer:
         self.facts = {id(r): to_fact(r, seq) for seq, r in enumerate(project.records)}
         self.aggregates = {(v.name, v.subject): v for v in compute(rule, project, self.facts)}
         self.agg_types = aggregate_types(rule.spec)
-        self.decider = Decider(
-            project,
-            self.facts,
-            {(v.rule, v.name, v.subject): v for v in self.aggregates.values()},
-        )
+        self.decider = Decider(project, self.facts, self._aggregate_fact)
+
+    def _aggregate_fact(self, _rule: str, name: str, subject: str) -> Mapping[str, Any]:
+        found = self.aggregates.get((name, subject))
+        return found.fact if found is not None else {}
 
     def subjects(self, key: str | None = None) -> list[SubjectExplanation]:
         """The explanation for every subject (or the one with ``key``)."""

@@ -10,13 +10,12 @@ listed with the fields whose values would decide it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from compliance.core.numbers import to_engine
-from compliance.engine.aggregates import GLOBAL_SUBJECT, AggregateValue
 from compliance.engine.compiler import (
     aggregate_of,
     aggregate_scope,
@@ -34,7 +33,6 @@ from compliance.engine.operands import (
     Scope,
     aggregate_pattern,
     literal,
-    operand_fields,
     resolve,
 )
 from compliance.engine.operators import OPERATORS, Operator, State, Truth
@@ -46,6 +44,8 @@ from compliance.rules.spec import AnyOf, Clause, Condition, Op, Related
 from compliance.rules.wording import field_title, kind_label
 
 Facts = Mapping[str, Mapping[str, Any]]
+AggregateFact = Callable[[str, str, str], Mapping[str, Any]]
+"""``(rule id, aggregate name, subject key)`` → the aggregate's fact (``{}``: no value)."""
 
 
 @dataclass(frozen=True)
@@ -123,17 +123,14 @@ class Preparations:
     def __init__(self) -> None:
         self._conditions: dict[tuple[str, int, str, bool], PreparedCondition] = {}
         self._types: dict[str, dict[str, FieldSpec]] = {}
-        self._reads: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
+        self._truths: dict[str, RuleTruth] = {}
 
-    def reads(self, rule: Rule) -> tuple[frozenset[str], frozenset[str]] | None:
-        """The subject fields and aggregates a rule's ``when`` reads, if that is all it reads.
-
-        None for a rule with ``join`` or ``absent`` clauses: those read other records too.
-        When every field and aggregate read is known, the engine's silence is a decided "no".
-        """
-        if rule.id not in self._reads:
-            self._reads[rule.id] = _reads(rule)
-        return self._reads[rule.id]
+    def truth(self, rule: Rule) -> RuleTruth:
+        """The rule's three-valued evaluation without the wording, compiled once."""
+        found = self._truths.get(rule.id)
+        if found is None:
+            found = self._truths[rule.id] = _compile_rule(rule, self)
+        return found
 
     def aggregate_types(self, rule: Rule) -> dict[str, FieldSpec]:
         """The types of the rule's aggregates."""
@@ -190,24 +187,152 @@ class Preparations:
         )
 
 
-def _reads(rule: Rule) -> tuple[frozenset[str], frozenset[str]] | None:
+# The fast path: a rule's truth alone, from closures prepared once per rule.
+# Most silent rules are decided "no"; only those found unknown go on to the slower
+# evaluation below that says, in words, what would decide them. Both read the same
+# PreparedCondition, operator entries and State, so they cannot disagree.
+
+_EMPTY: Mapping[str, Any] = {}
+Test = Callable[[Facts, "Decider"], Truth]
+RuleTruth = Callable[[Facts, "Decider"], Truth]
+
+
+class _LazyFacts(dict[str, Mapping[str, Any]]):
+    """The subject's fact, with each aggregate's fact built only when a condition reads it.
+
+    Why: most rules are decided by their first condition, and an aggregate's fact costs
+    more to build than the condition that reads it.
+    """
+
+    __slots__ = ("aggregates", "decider", "rule", "subject")
+
+    def __init__(self, fact: Mapping[str, Any], decider: Decider, rule: Rule, subject: str) -> None:
+        self[OWN] = self[SUBJECT] = fact
+        self.decider, self.rule, self.subject = decider, rule, subject
+
+    def get(self, pattern: str, default: Any = None) -> Any:  # operands read with get
+        return self[pattern]
+
+    def __missing__(self, pattern: str) -> Mapping[str, Any]:
+        name = pattern.removeprefix(_AGGREGATE_PREFIX)
+        if pattern == name or name not in self.rule.spec.aggregates:
+            return _EMPTY
+        found = self[pattern] = self.decider.aggregate_fact(self.rule.id, name, self.subject)
+        return found
+
+
+_AGGREGATE_PREFIX = aggregate_pattern("")
+
+
+def _compile_condition(found: PreparedCondition) -> Test:
+    decide = found.entry.decide
+    pattern, name, theirs, operand, tolerance = (
+        found.pattern,
+        found.field,
+        found.theirs,
+        found.operand,
+        found.tolerance,
+    )
+    known, on = found.entry.known, State.on
+
+    if operand is None:
+
+        def constant(facts: Facts, _decider: Decider) -> Truth:
+            own = facts[pattern]
+            mine = own.get(name)
+            if mine is not None:
+                return known(mine, theirs, tolerance)
+            return decide(on(own, name), mine, theirs, tolerance)
+
+        return constant
+
+    def read(facts: Facts, _decider: Decider) -> Truth:
+        own = facts[pattern]
+        mine = own.get(name)
+        value, _ = _operand_value(operand, facts)
+        if mine is not None:
+            return known(mine, value, tolerance)
+        return decide(on(own, name), mine, value, tolerance)
+
+    return read
+
+
+def _any_of(tests: list[Test]) -> Test:
+    if len(tests) == 1:
+        return tests[0]
+
+    def any_of(facts: Facts, decider: Decider) -> Truth:
+        unknown = False
+        for test in tests:
+            truth = test(facts, decider)
+            if truth is Truth.TRUE:
+                return truth
+            unknown = unknown or truth is Truth.UNKNOWN
+        return Truth.UNKNOWN if unknown else Truth.FALSE
+
+    return any_of
+
+
+def _all_of(tests: list[Test]) -> Test:
+    def all_of(facts: Facts, decider: Decider) -> Truth:
+        unknown = False
+        for test in tests:
+            truth = test(facts, decider)
+            if truth is Truth.FALSE:
+                return truth
+            unknown = unknown or truth is Truth.UNKNOWN
+        return Truth.UNKNOWN if unknown else Truth.TRUE
+
+    return all_of
+
+
+def _compile_clauses(
+    rule: Rule, clauses: list[Clause], scope: Scope, prepared: Preparations
+) -> list[Test]:
+    return [
+        _any_of(
+            [
+                _compile_condition(prepared.condition(rule, cond, scope))
+                for cond in (clause.any if isinstance(clause, AnyOf) else [clause])
+            ]
+        )
+        for clause in clauses
+    ]
+
+
+def _compile_related(rule: Rule, related: Related, prepared: Preparations, absent: bool) -> Test:
     spec = rule.spec
-    if spec.join or spec.absent:
-        return None
-    fields: set[str] = set()
-    aggregates: set[str] = set()
-    for clause in spec.when:
-        for cond in clause.any if isinstance(clause, AnyOf) else [clause]:
-            for name in [
-                cond.field,
-                *operand_fields(cond.value),
-                *operand_fields(cond.tolerance),
-            ]:
-                if name.startswith("aggregates."):
-                    aggregates.add(name.removeprefix("aggregates."))
-                else:
-                    fields.add(name)
-    return frozenset(fields), frozenset(aggregates)
+    scope = Scope(related.kind, spec.subject, frozenset(), rule.params, in_subject=False)
+    each = _all_of(_compile_clauses(rule, related.when, scope, prepared))
+
+    def matches(facts: Facts, decider: Decider) -> Truth:
+        unknown = False
+        candidates = decider.candidates(related, facts)
+        for fact in candidates:
+            truth = each({OWN: fact, SUBJECT: facts[SUBJECT]}, decider)
+            if truth is Truth.TRUE:
+                return Truth.FALSE if absent else Truth.TRUE
+            unknown = unknown or truth is Truth.UNKNOWN
+        if unknown:
+            return Truth.UNKNOWN
+        complete = related.kind in decider.project.complete
+        if absent:
+            return Truth.TRUE if complete or decider.denied(related, facts) else Truth.UNKNOWN
+        return Truth.FALSE if complete or candidates else Truth.UNKNOWN
+
+    return matches
+
+
+def _compile_rule(rule: Rule, prepared: Preparations) -> RuleTruth:
+    spec = rule.spec
+    scope = Scope(spec.subject, spec.subject, frozenset(spec.aggregates), rule.params)
+    return _all_of(
+        [
+            *_compile_clauses(rule, spec.when, scope, prepared),
+            *(_compile_related(rule, r, prepared, absent=False) for r in spec.join),
+            *(_compile_related(rule, r, prepared, absent=True) for r in spec.absent),
+        ]
+    )
 
 
 def decide_condition(
@@ -255,23 +380,37 @@ class Decider:
         self,
         project: ProjectRecords,
         facts: Mapping[int, Mapping[str, Any]],
-        aggregates: Mapping[tuple[str, str, str], AggregateValue],
+        aggregate_fact: AggregateFact,
         prepared: Preparations | None = None,
     ) -> None:
         self.project = project
         self.facts = facts
-        self.aggregates = aggregates
+        self.aggregate_fact = aggregate_fact
         self.prepared = prepared or Preparations()
         self._scopes: dict[tuple[str, str, bool], Scope] = {}
+        self._kinds: dict[str, list[Record]] = {}
+        for record in project.records:
+            self._kinds.setdefault(record.kind, []).append(record)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        """The project's records of ``kind``, in file order (grouped once per project)."""
+        return self._kinds.get(kind, [])
 
     def undecided(self, rule: Rule, fired: set[str]) -> list[Undecided]:
         """The subjects of ``rule`` (not among ``fired``) on which it is unknown."""
-        out = []
-        reads = self.prepared.reads(rule)
-        for record in self.project.of_kind(rule.spec.subject):
-            if record.key in fired or (reads is not None and self._all_known(rule, record, reads)):
+        out: list[Undecided] = []
+        records = self._kinds.get(rule.spec.subject)
+        if not records:
+            return out
+        truth = self.prepared.truth(rule)
+        for record in records:
+            if record.key in fired:
                 continue
             try:
+                if truth(_LazyFacts(self.facts[id(record)], self, rule, record.key), self) is not (
+                    Truth.UNKNOWN
+                ):
+                    continue
                 outcome = self.decide(rule, record)
             except (OperandError, KeyError, TypeError, ValueError):
                 continue  # the rule ran in the engine; an evaluation gap here is no finding
@@ -290,34 +429,23 @@ class Decider:
                 )
         return out
 
-    def _all_known(
-        self, rule: Rule, subject: Record, reads: tuple[frozenset[str], frozenset[str]]
-    ) -> bool:
-        """Whether every field and aggregate the rule reads has a value for ``subject``."""
-        fields, aggregates = reads
-        fact = self.facts[id(subject)]
-        if any(fact.get(name) is None for name in fields):
-            return False
-        return all(
-            isinstance(
-                self._aggregate_fact(rule, name, subject).get("value"), Decimal | int | float | str
-            )
-            for name in aggregates
-        )
+    def truth(self, rule: Rule, subject: Record) -> Truth:
+        """The rule on ``subject``, true, false or unknown: :meth:`decide` without the words."""
+        lazy = _LazyFacts(self.facts[id(subject)], self, rule, subject.key)
+        return self.prepared.truth(rule)(lazy, self)
 
-    def _aggregate_fact(self, rule: Rule, name: str, subject: Record) -> Mapping[str, Any]:
-        value = self.aggregates.get((rule.id, name, subject.key)) or self.aggregates.get(
-            (rule.id, name, GLOBAL_SUBJECT)
-        )
-        return value.fact if value else {}
+    def bound(self, rule: Rule, subject: Record) -> dict[str, Mapping[str, Any]]:
+        """The facts a rule's conditions read on ``subject``: its record and aggregates."""
+        fact = self.facts[id(subject)]
+        facts: dict[str, Mapping[str, Any]] = {OWN: fact, SUBJECT: fact}
+        for name in rule.spec.aggregates:
+            facts[aggregate_pattern(name)] = self.aggregate_fact(rule.id, name, subject.key)
+        return facts
 
     def decide(self, rule: Rule, subject: Record) -> _Outcome:
         """The rule on ``subject``: true, false or unknown, and the data it lacks."""
         spec = rule.spec
-        fact = self.facts[id(subject)]
-        facts: dict[str, Mapping[str, Any]] = {OWN: fact, SUBJECT: fact}
-        for name in spec.aggregates:
-            facts[aggregate_pattern(name)] = self._aggregate_fact(rule, name, subject)
+        facts = self.bound(rule, subject)
         agg_types = self.prepared.aggregate_types(rule)
         parts: list[_Outcome] = []
         for clause in spec.when:
@@ -375,10 +503,10 @@ class Decider:
         found = decide_condition(rule, cond, scope, facts, self.prepared)
         return _Outcome(found.truth, found.needs)
 
-    def _candidates(self, related: Related, facts: Facts) -> list[Mapping[str, Any]]:
+    def candidates(self, related: Related, facts: Facts) -> list[Mapping[str, Any]]:
         subject = facts[SUBJECT]
         out = []
-        for record in self.project.of_kind(related.kind):
+        for record in self.of_kind(related.kind):
             fact = self.facts[id(record)]
             if all(
                 fact.get(o) is not None and fact.get(o) == subject.get(m)
@@ -392,7 +520,7 @@ class Decider:
     ) -> tuple[list[Truth], list[str]]:
         truths: list[Truth] = []
         needs: list[str] = []
-        for fact in self._candidates(related, facts):
+        for fact in self.candidates(related, facts):
             here = {**facts, OWN: fact}
             parts = [
                 self._clause(rule, c, here, agg_types, related.kind, in_subject=False)
@@ -422,19 +550,19 @@ class Decider:
             return _Outcome(Truth.FALSE, [])
         if Truth.UNKNOWN in truths:
             return _Outcome(Truth.UNKNOWN, needs)
-        if related.kind in self.project.complete or self._denied(related, facts):
+        if related.kind in self.project.complete or self.denied(related, facts):
             return _Outcome(Truth.TRUE, [])
         return _Outcome(
             Truth.UNKNOWN,
             [f"{kind_label(related.kind)}登记是否完整（coverage），或资料是否写明不具备"],
         )
 
-    def _denied(self, related: Related, facts: Facts) -> bool:
+    def denied(self, related: Related, facts: Facts) -> bool:
         """A record of the kind states the absence (``present: false``), as the compiler has it."""
         stated = stated_absence(related)
         if stated is None:
             return False
-        for fact in self._candidates(related, facts):
+        for fact in self.candidates(related, facts):
             if fact.get("present") is not False:
                 continue
             if all(_equality_holds(c, fact, related.kind) for c in stated):

@@ -298,6 +298,22 @@ class ProjectAggregates(Mapping[tuple[str, str, str], AggregateValue]):
         self._plan = plan
         self._values = values
         self._built: dict[tuple[str, str, str], AggregateValue] = {}
+        self._facts: dict[tuple[str, str], Mapping[str, Any]] = {}
+
+    def fact_of(self, rule: str, name: str, subject: str) -> Mapping[str, Any]:
+        """The aggregate's own fact for a rule's subject (``{}`` when it has no value).
+
+        Why: 未能核查 reads the same few aggregates for every rule and subject; built once
+        per signature and subject, without the exception a missing key costs a Mapping.
+        """
+        signature = self._names[(rule, name)]
+        key = (signature, subject)
+        found = self._facts.get(key)
+        if found is None:
+            value = self._values.get(key)
+            found = {} if value is None else self._plan.fact(signature, subject, value)
+            self._facts[key] = found
+        return found
 
     def __getitem__(self, key: tuple[str, str, str]) -> AggregateValue:
         found = self._built.get(key)

@@ -84,6 +84,11 @@ Dnf = list[list[Any]]
 
 
 def _number(value: Any) -> Decimal | None:
+    kind = type(value)
+    if kind is Decimal:
+        return value  # type: ignore[no-any-return]
+    if kind is float or kind is int:
+        return Decimal(str(value))
     if value is None or isinstance(value, bool | str):
         return None
     return Decimal(str(value))
@@ -163,23 +168,27 @@ class Operator:
 
     def decide(self, state: State, mine: Any, theirs: Any, tolerance: Decimal) -> Truth:
         """Three-valued: the field's state and value against ``theirs``."""
+        if state is State.KNOWN:
+            return self.known(mine, theirs, tolerance)
         if state is State.UNKNOWN:
             return Truth.UNKNOWN
-        if state is State.NOT_APPLICABLE:
+        if state is State.NOT_APPLICABLE or self.op is Op.PRESENT:
             return Truth.FALSE
-        if self.op is Op.PRESENT:
-            return Truth.of(state is State.KNOWN)
         if self.op is Op.ABSENT:
-            return Truth.of(state is State.BLANK)
-        if state is State.BLANK:
-            return Truth.UNKNOWN
+            return Truth.TRUE
+        return Truth.UNKNOWN  # a comparison on a blank field
+
+    def known(self, mine: Any, theirs: Any, tolerance: Decimal) -> Truth:
+        """:meth:`decide` on a field that has a value (the common case, kept short)."""
+        if self.operand == "one":
+            if theirs is None:
+                return Truth.UNKNOWN
+            assert self.holds is not None
+            return Truth.TRUE if self.holds(mine, theirs, tolerance) else Truth.FALSE
         if self.operand == "list":
             hit = any(_equal(mine, w, Decimal(0)) for w in theirs)
             return Truth.of(hit if self.op is Op.IN else not hit)
-        if theirs is None:
-            return Truth.UNKNOWN
-        assert self.holds is not None
-        return Truth.of(self.holds(mine, theirs, tolerance))
+        return Truth.of(self.op is Op.PRESENT)
 
 
 OPERATORS: dict[Op, Operator] = {

@@ -47,9 +47,9 @@ class Rule:
     file: str
     params: dict[str, Any]
 
-    @property
+    @cached_property
     def id(self) -> str:
-        """The rule's code."""
+        """The rule's code (read for every rule and subject of every project: kept)."""
         return self.spec.id
 
     def definition(self) -> list[dict[str, Any]]:
