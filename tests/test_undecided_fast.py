@@ -1,8 +1,9 @@
-"""未能核查's fast path (truth only) agrees with the worded evaluation on every subject.
+"""未能核查's evaluation agrees with the engine, and its fast path with its worded one.
 
-Why: the checker decides each silent rule with compiled closures and only words the
-ones found unknown; a disagreement would hide a 未能核查 or list a decided rule. Every
-rule is compared on every subject of every case and of every rule example.
+Why: the checker decides each silent rule in Python (three-valued) with the aggregate
+facts built lazily, and words only the ones found unknown; a disagreement would hide
+a 未能核查 or list a decided rule. Every rule is compared on every subject of every
+case and of every rule example: Python's "true" must be exactly the engine's firings.
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ def _projects(pack: RulePack) -> Iterator[ProjectRecords]:
 def test_fast_truth_equals_worded_evaluation(
     pack: RulePack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    compared: list[tuple[str, str, str, Truth, Truth]] = []
+    compared: list[tuple[str, str, str, Truth, Truth, bool]] = []
     worded = Decider.undecided
 
     def compare(self: Decider, rule: Rule, fired: set[str]) -> list[object]:
         for record in self.of_kind(rule.spec.subject):
             fast, slow = self.truth(rule, record), self.decide(rule, record).truth
-            compared.append((self.project.origin, rule.id, record.key, fast, slow))
+            fired_here = record.key in fired
+            compared.append((self.project.origin, rule.id, record.key, fast, slow, fired_here))
         return worded(self, rule, fired)  # type: ignore[return-value]
 
     monkeypatch.setattr(Decider, "undecided", compare)
@@ -49,6 +51,8 @@ def test_fast_truth_equals_worded_evaluation(
             checker.check_project(project)
     differing = [c for c in compared if c[3] is not c[4]]
     assert not differing, differing[:10]
+    against_engine = [c for c in compared if (c[4] is Truth.TRUE) != c[5]]
+    assert not against_engine, against_engine[:10]
     truths = {c[4] for c in compared}
     assert truths == {Truth.TRUE, Truth.FALSE, Truth.UNKNOWN}
     assert len(compared) > 5000

@@ -123,13 +123,13 @@ class Preparations:
     def __init__(self) -> None:
         self._conditions: dict[tuple[str, int, str, bool], PreparedCondition] = {}
         self._types: dict[str, dict[str, FieldSpec]] = {}
-        self._truths: dict[str, RuleTruth] = {}
+        self._nodes: dict[str, Node] = {}
 
-    def truth(self, rule: Rule) -> RuleTruth:
-        """The rule's three-valued evaluation without the wording, compiled once."""
-        found = self._truths.get(rule.id)
+    def node(self, rule: Rule) -> Node:
+        """The rule's three-valued evaluation, compiled once."""
+        found = self._nodes.get(rule.id)
         if found is None:
-            found = self._truths[rule.id] = _compile_rule(rule, self)
+            found = self._nodes[rule.id] = _rule_node(rule, self)
         return found
 
     def aggregate_types(self, rule: Rule) -> dict[str, FieldSpec]:
@@ -187,14 +187,25 @@ class Preparations:
         )
 
 
-# The fast path: a rule's truth alone, from closures prepared once per rule.
-# Most silent rules are decided "no"; only those found unknown go on to the slower
-# evaluation below that says, in words, what would decide them. Both read the same
-# PreparedCondition, operator entries and State, so they cannot disagree.
+# A rule compiled once into nodes. Each node decides its truth with closures (the
+# common case: most silent rules are decided "no" by one condition), and only when
+# asked says in words what the records lack (the rules found unknown). Both read the
+# same PreparedCondition, operator entries and State.
 
 _EMPTY: Mapping[str, Any] = {}
 Test = Callable[[Facts, "Decider"], Truth]
-RuleTruth = Callable[[Facts, "Decider"], Truth]
+Words = Callable[[Facts, "Decider"], list[str]]
+
+
+@dataclass(frozen=True)
+class Node:
+    """A condition, clause, related-records test or rule, compiled."""
+
+    truth: Test
+    words: Words
+    """What the records lack, for a node that is not false (read only then)."""
+    cost: int = 0
+    """Own field 0, read operand 1, aggregate 2, other records 3: cheap ones go first."""
 
 
 class _LazyFacts(dict[str, Mapping[str, Any]]):
@@ -204,7 +215,7 @@ class _LazyFacts(dict[str, Mapping[str, Any]]):
     more to build than the condition that reads it.
     """
 
-    __slots__ = ("aggregates", "decider", "rule", "subject")
+    __slots__ = ("decider", "rule", "subject")
 
     def __init__(self, fact: Mapping[str, Any], decider: Decider, rule: Rule, subject: str) -> None:
         self[OWN] = self[SUBJECT] = fact
@@ -224,17 +235,10 @@ class _LazyFacts(dict[str, Mapping[str, Any]]):
 _AGGREGATE_PREFIX = aggregate_pattern("")
 
 
-def _compile_condition(found: PreparedCondition) -> Test:
-    decide = found.entry.decide
-    pattern, name, theirs, operand, tolerance = (
-        found.pattern,
-        found.field,
-        found.theirs,
-        found.operand,
-        found.tolerance,
-    )
-    known, on = found.entry.known, State.on
-
+def _condition_node(found: PreparedCondition) -> Node:
+    decide, known, on = found.entry.decide, found.entry.known, State.on
+    pattern, name, theirs, tolerance = found.pattern, found.field, found.theirs, found.tolerance
+    operand = found.operand
     if operand is None:
 
         def constant(facts: Facts, _decider: Decider) -> Truth:
@@ -244,7 +248,7 @@ def _compile_condition(found: PreparedCondition) -> Test:
                 return known(mine, theirs, tolerance)
             return decide(on(own, name), mine, theirs, tolerance)
 
-        return constant
+        return Node(constant, lambda _facts, _decider: [found.need], 2 if pattern != OWN else 0)
 
     def read(facts: Facts, _decider: Decider) -> Truth:
         own = facts[pattern]
@@ -254,45 +258,71 @@ def _compile_condition(found: PreparedCondition) -> Test:
             return known(mine, value, tolerance)
         return decide(on(own, name), mine, value, tolerance)
 
-    return read
+    def words(facts: Facts, _decider: Decider) -> list[str]:
+        _, missing = _operand_value(operand, facts)
+        return [found.need, found.operand_need or missing] if missing else [found.need]
+
+    reads = operand.left if isinstance(operand, Arith) else operand
+    other = isinstance(reads, Ref) and reads.pattern not in (OWN, SUBJECT)
+    return Node(read, words, 2 if pattern != OWN or other else 1)
 
 
-def _any_of(tests: list[Test]) -> Test:
-    if len(tests) == 1:
-        return tests[0]
+def _any_of(nodes: list[Node]) -> Node:
+    """A clause: true when one condition is; its words are those of the unknown ones."""
 
     def any_of(facts: Facts, decider: Decider) -> Truth:
         unknown = False
-        for test in tests:
-            truth = test(facts, decider)
+        for node in nodes:
+            truth = node.truth(facts, decider)
             if truth is Truth.TRUE:
                 return truth
             unknown = unknown or truth is Truth.UNKNOWN
         return Truth.UNKNOWN if unknown else Truth.FALSE
 
-    return any_of
+    def words(facts: Facts, decider: Decider) -> list[str]:
+        return [
+            need
+            for node in nodes
+            if node.truth(facts, decider) is Truth.UNKNOWN
+            for need in node.words(facts, decider)
+        ]
+
+    truth = nodes[0].truth if len(nodes) == 1 else any_of
+    return Node(truth, words, max(node.cost for node in nodes))
 
 
-def _all_of(tests: list[Test]) -> Test:
+def _all_of(nodes: list[Node], cost: int = 0) -> Node:
+    """Kleene's AND, the cheap parts decided first (the order does not change the value).
+
+    Its words are those of the parts not false, in the rule's own order.
+    """
+    cheapest = [node.truth for node in sorted(nodes, key=lambda node: node.cost)]
+
     def all_of(facts: Facts, decider: Decider) -> Truth:
         unknown = False
-        for test in tests:
+        for test in cheapest:
             truth = test(facts, decider)
             if truth is Truth.FALSE:
                 return truth
             unknown = unknown or truth is Truth.UNKNOWN
         return Truth.UNKNOWN if unknown else Truth.TRUE
 
-    return all_of
+    def words(facts: Facts, decider: Decider) -> list[str]:
+        return [
+            need
+            for node in nodes
+            if node.truth(facts, decider) is not Truth.FALSE
+            for need in node.words(facts, decider)
+        ]
+
+    return Node(all_of, words, cost)
 
 
-def _compile_clauses(
-    rule: Rule, clauses: list[Clause], scope: Scope, prepared: Preparations
-) -> list[Test]:
+def _clauses(rule: Rule, clauses: list[Clause], scope: Scope, prepared: Preparations) -> list[Node]:
     return [
         _any_of(
             [
-                _compile_condition(prepared.condition(rule, cond, scope))
+                _condition_node(prepared.condition(rule, cond, scope))
                 for cond in (clause.any if isinstance(clause, AnyOf) else [clause])
             ]
         )
@@ -300,16 +330,21 @@ def _compile_clauses(
     ]
 
 
-def _compile_related(rule: Rule, related: Related, prepared: Preparations, absent: bool) -> Test:
+_RELATED_COST = 3
+
+
+def _related_node(rule: Rule, related: Related, prepared: Preparations, absent: bool) -> Node:
+    """``join`` (another record matches) or ``absent`` (none does), decided on the candidates."""
     spec = rule.spec
     scope = Scope(related.kind, spec.subject, frozenset(), rule.params, in_subject=False)
-    each = _all_of(_compile_clauses(rule, related.when, scope, prepared))
+    parts = _clauses(rule, related.when, scope, prepared)
+    each = _all_of(parts)
 
     def matches(facts: Facts, decider: Decider) -> Truth:
         unknown = False
         candidates = decider.candidates(related, facts)
         for fact in candidates:
-            truth = each({OWN: fact, SUBJECT: facts[SUBJECT]}, decider)
+            truth = each.truth({OWN: fact, SUBJECT: facts[SUBJECT]}, decider)
             if truth is Truth.TRUE:
                 return Truth.FALSE if absent else Truth.TRUE
             unknown = unknown or truth is Truth.UNKNOWN
@@ -320,17 +355,33 @@ def _compile_related(rule: Rule, related: Related, prepared: Preparations, absen
             return Truth.TRUE if complete or decider.denied(related, facts) else Truth.UNKNOWN
         return Truth.FALSE if complete or candidates else Truth.UNKNOWN
 
-    return matches
+    def words(facts: Facts, decider: Decider) -> list[str]:
+        if matches(facts, decider) is not Truth.UNKNOWN:
+            return []
+        needs: list[str] = []
+        candidates = decider.candidates(related, facts)
+        for fact in candidates:
+            here = {OWN: fact, SUBJECT: facts[SUBJECT]}
+            for part in parts:
+                if part.truth(here, decider) is Truth.UNKNOWN:
+                    needs.extend(part.words(here, decider))
+        if needs:
+            return needs
+        if absent:
+            return [f"{kind_label(related.kind)}登记是否完整（coverage），或资料是否写明不具备"]
+        return [kind_label(related.kind)]
+
+    return Node(matches, words, _RELATED_COST)
 
 
-def _compile_rule(rule: Rule, prepared: Preparations) -> RuleTruth:
+def _rule_node(rule: Rule, prepared: Preparations) -> Node:
     spec = rule.spec
     scope = Scope(spec.subject, spec.subject, frozenset(spec.aggregates), rule.params)
     return _all_of(
         [
-            *_compile_clauses(rule, spec.when, scope, prepared),
-            *(_compile_related(rule, r, prepared, absent=False) for r in spec.join),
-            *(_compile_related(rule, r, prepared, absent=True) for r in spec.absent),
+            *_clauses(rule, spec.when, scope, prepared),
+            *(_related_node(rule, r, prepared, absent=False) for r in spec.join),
+            *(_related_node(rule, r, prepared, absent=True) for r in spec.absent),
         ]
     )
 
@@ -387,7 +438,6 @@ class Decider:
         self.facts = facts
         self.aggregate_fact = aggregate_fact
         self.prepared = prepared or Preparations()
-        self._scopes: dict[tuple[str, str, bool], Scope] = {}
         self._kinds: dict[str, list[Record]] = {}
         for record in project.records:
             self._kinds.setdefault(record.kind, []).append(record)
@@ -402,37 +452,34 @@ class Decider:
         records = self._kinds.get(rule.spec.subject)
         if not records:
             return out
-        truth = self.prepared.truth(rule)
+        node = self.prepared.node(rule)
         for record in records:
             if record.key in fired:
                 continue
             try:
-                if truth(_LazyFacts(self.facts[id(record)], self, rule, record.key), self) is not (
-                    Truth.UNKNOWN
-                ):
+                facts = _LazyFacts(self.facts[id(record)], self, rule, record.key)
+                if node.truth(facts, self) is not Truth.UNKNOWN:
                     continue
-                outcome = self.decide(rule, record)
+                needs = tuple(dict.fromkeys(node.words(facts, self))) or ("（未说明）",)
             except (OperandError, KeyError, TypeError, ValueError):
                 continue  # the rule ran in the engine; an evaluation gap here is no finding
-            if outcome.truth is Truth.UNKNOWN:
-                needs = tuple(dict.fromkeys(outcome.needs)) or ("（未说明）",)
-                out.append(
-                    Undecided(
-                        rule.id,
-                        rule.spec.title,
-                        rule.spec.category,
-                        record.kind,
-                        record.key,
-                        record.display_name,
-                        needs,
-                    )
+            out.append(
+                Undecided(
+                    rule.id,
+                    rule.spec.title,
+                    rule.spec.category,
+                    record.kind,
+                    record.key,
+                    record.display_name,
+                    needs,
                 )
+            )
         return out
 
     def truth(self, rule: Rule, subject: Record) -> Truth:
         """The rule on ``subject``, true, false or unknown: :meth:`decide` without the words."""
         lazy = _LazyFacts(self.facts[id(subject)], self, rule, subject.key)
-        return self.prepared.truth(rule)(lazy, self)
+        return self.prepared.node(rule).truth(lazy, self)
 
     def bound(self, rule: Rule, subject: Record) -> dict[str, Mapping[str, Any]]:
         """The facts a rule's conditions read on ``subject``: its record and aggregates."""
@@ -444,64 +491,10 @@ class Decider:
 
     def decide(self, rule: Rule, subject: Record) -> _Outcome:
         """The rule on ``subject``: true, false or unknown, and the data it lacks."""
-        spec = rule.spec
+        node = self.prepared.node(rule)
         facts = self.bound(rule, subject)
-        agg_types = self.prepared.aggregate_types(rule)
-        parts: list[_Outcome] = []
-        for clause in spec.when:
-            parts.append(self._clause(rule, clause, facts, agg_types, spec.subject))
-            if parts[-1].truth is Truth.FALSE:
-                return _FALSE  # one false condition decides the rule (Kleene's AND)
-        for related in spec.join:
-            parts.append(self._join(rule, related, facts, agg_types))
-            if parts[-1].truth is Truth.FALSE:
-                return _FALSE
-        for related in spec.absent:
-            parts.append(self._absent(rule, related, facts, agg_types))
-        return _Outcome(
-            Truth.all([p.truth for p in parts]),
-            [n for p in parts if p.truth is not Truth.FALSE for n in p.needs],
-        )
-
-    def _clause(
-        self,
-        rule: Rule,
-        clause: Clause,
-        facts: Facts,
-        agg_types: dict[str, FieldSpec],
-        kind: str,
-        *,
-        in_subject: bool = True,
-    ) -> _Outcome:
-        conditions = clause.any if isinstance(clause, AnyOf) else [clause]
-        outcomes = [
-            self._condition(rule, c, facts, agg_types, kind, in_subject) for c in conditions
-        ]
-        return _Outcome(
-            Truth.any([o.truth for o in outcomes]),
-            [n for o in outcomes if o.truth is Truth.UNKNOWN for n in o.needs],
-        )
-
-    def _condition(
-        self,
-        rule: Rule,
-        cond: Condition,
-        facts: Facts,
-        agg_types: dict[str, FieldSpec],
-        kind: str,
-        in_subject: bool,
-    ) -> _Outcome:
-        key = (rule.id, kind, in_subject)
-        scope = self._scopes.get(key)
-        if scope is None:
-            spec = rule.spec
-            scope = self._scopes[key] = (
-                Scope(kind, spec.subject, frozenset(spec.aggregates), rule.params)
-                if in_subject
-                else Scope(kind, spec.subject, frozenset(), rule.params, in_subject=False)
-            )
-        found = decide_condition(rule, cond, scope, facts, self.prepared)
-        return _Outcome(found.truth, found.needs)
+        truth = node.truth(facts, self)
+        return _FALSE if truth is Truth.FALSE else _Outcome(truth, node.words(facts, self))
 
     def candidates(self, related: Related, facts: Facts) -> list[Mapping[str, Any]]:
         subject = facts[SUBJECT]
@@ -514,48 +507,6 @@ class Decider:
             ):
                 out.append(fact)
         return out
-
-    def _matches(
-        self, rule: Rule, related: Related, facts: Facts, agg_types: dict[str, FieldSpec]
-    ) -> tuple[list[Truth], list[str]]:
-        truths: list[Truth] = []
-        needs: list[str] = []
-        for fact in self.candidates(related, facts):
-            here = {**facts, OWN: fact}
-            parts = [
-                self._clause(rule, c, here, agg_types, related.kind, in_subject=False)
-                for c in related.when
-            ]
-            truths.append(Truth.all([p.truth for p in parts]))
-            needs.extend(n for p in parts if p.truth is Truth.UNKNOWN for n in p.needs)
-        return truths, needs
-
-    def _join(
-        self, rule: Rule, related: Related, facts: Facts, agg_types: dict[str, FieldSpec]
-    ) -> _Outcome:
-        truths, needs = self._matches(rule, related, facts, agg_types)
-        if Truth.TRUE in truths:
-            return _Outcome(Truth.TRUE, [])
-        if Truth.UNKNOWN in truths:
-            return _Outcome(Truth.UNKNOWN, needs)
-        if not truths and related.kind not in self.project.complete:
-            return _Outcome(Truth.UNKNOWN, [kind_label(related.kind)])
-        return _Outcome(Truth.FALSE, [])
-
-    def _absent(
-        self, rule: Rule, related: Related, facts: Facts, agg_types: dict[str, FieldSpec]
-    ) -> _Outcome:
-        truths, needs = self._matches(rule, related, facts, agg_types)
-        if Truth.TRUE in truths:
-            return _Outcome(Truth.FALSE, [])
-        if Truth.UNKNOWN in truths:
-            return _Outcome(Truth.UNKNOWN, needs)
-        if related.kind in self.project.complete or self.denied(related, facts):
-            return _Outcome(Truth.TRUE, [])
-        return _Outcome(
-            Truth.UNKNOWN,
-            [f"{kind_label(related.kind)}登记是否完整（coverage），或资料是否写明不具备"],
-        )
 
     def denied(self, related: Related, facts: Facts) -> bool:
         """A record of the kind states the absence (``present: false``), as the compiler has it."""

@@ -21,7 +21,7 @@ from compliance.core.numbers import percent, to_engine
 from compliance.engine.compiler import AGGREGATE_KIND, aggregate_types
 from compliance.engine.operands import literal
 from compliance.engine.operators import OPERATORS, State, Truth
-from compliance.records.fields import FieldSpec, display, engine_value, schema
+from compliance.records.fields import FieldSpec, display, engine_value, is_blank, schema
 from compliance.records.loading import ProjectRecords
 from compliance.records.project import Record
 from compliance.rules.pack import Rule
@@ -343,11 +343,17 @@ def _value(
     agg = planned.agg
     if agg.fn is AggregateFn.LIST and agg.field:
         return "、".join(display(schema(agg.of)[agg.field], getattr(m, agg.field)) for m in members)
-    total = (
-        sum((Decimal(getattr(m, agg.field) or 0) for m in members), Decimal(0))
-        if agg.fn is AggregateFn.SUM and agg.field
-        else Decimal(len(members))
-    )
+    if agg.fn is AggregateFn.SUM and agg.field:
+        total = Decimal(0)
+        for member in members:
+            part = getattr(member, agg.field)
+            if part is not None:
+                total += Decimal(part)
+            elif not is_blank(member, agg.field):
+                return None  # a part the source does not state: the sum is not established
+            # a part written blank is an empty cell of the table: it adds nothing
+    else:
+        total = Decimal(len(members))
     combined: Decimal | None = total
     if planned.other is not None:
         other = values.get((planned.other, subject.key))

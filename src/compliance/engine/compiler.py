@@ -35,7 +35,7 @@ from compliance.engine.operands import (
     resolve,
 )
 from compliance.engine.operators import OPERATORS, allowed, engine_list, engine_presence
-from compliance.records.fields import FieldSpec, FieldType, schema
+from compliance.records.fields import FieldSpec, FieldType, blank_flag, schema
 from compliance.records.kinds import RECORD_KINDS
 from compliance.rules.spec import AggregateFn, AnyOf, Clause, Condition, Op, Related, RuleSpec
 
@@ -404,13 +404,9 @@ def _maybe_matching(related: Related, inner: Scope, agg_types: dict[str, FieldSp
     if any(isinstance(c, AnyOf) for c in related.when):
         return []
     stored = set(RECORD_KINDS[related.kind].model_fields)
-    compared = [
-        c
-        for c in related.when
-        if isinstance(c, Condition)
-        and c.field in stored
-        and OPERATORS[operator(c)].operand != "none"
-    ]
+    compared = [c for c in related.when if isinstance(c, Condition) and c.field in stored]
+    compares = {c.field for c in compared if OPERATORS[operator(c)].operand != "none"}
+    presence = {c.field for c in compared} - compares
     fields = sorted({c.field for c in compared})[:MAX_UNKNOWN_FIELDS]
     out: Dnf = []
     for size in range(1, len(fields) + 1):
@@ -418,7 +414,9 @@ def _maybe_matching(related: Related, inner: Scope, agg_types: dict[str, FieldSp
             rest = [
                 c for c in related.when if not (isinstance(c, Condition) and c.field in unknown)
             ]
+            # A comparison is undecided on a blank field too; present/absent only on an unknown one.
             missing = [{"$nex": {f: 1}} for f in unknown]
+            missing += [{"$nex": {blank_flag(f): 1}} for f in unknown if f in presence]
             for alternative in conjoin(clause(c, inner, agg_types) for c in rest):
                 out.append([*missing, *alternative])
     return out
