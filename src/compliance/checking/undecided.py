@@ -339,6 +339,7 @@ def _related_node(rule: Rule, related: Related, prepared: Preparations, absent: 
     scope = Scope(related.kind, spec.subject, frozenset(), rule.params, in_subject=False)
     parts = _clauses(rule, related.when, scope, prepared)
     each = _all_of(parts)
+    stated = stated_absence(related)
 
     def matches(facts: Facts, decider: Decider) -> Truth:
         unknown = False
@@ -352,7 +353,9 @@ def _related_node(rule: Rule, related: Related, prepared: Preparations, absent: 
             return Truth.UNKNOWN
         complete = related.kind in decider.project.complete
         if absent:
-            return Truth.TRUE if complete or decider.denied(related, facts) else Truth.UNKNOWN
+            if complete or (stated is not None and decider.denied(related, facts, stated)):
+                return Truth.TRUE
+            return Truth.UNKNOWN
         return Truth.FALSE if complete or candidates else Truth.UNKNOWN
 
     def words(facts: Facts, decider: Decider) -> list[str]:
@@ -508,11 +511,11 @@ class Decider:
                 out.append(fact)
         return out
 
-    def denied(self, related: Related, facts: Facts) -> bool:
-        """A record of the kind states the absence (``present: false``), as the compiler has it."""
-        stated = stated_absence(related)
-        if stated is None:
-            return False
+    def denied(self, related: Related, facts: Facts, stated: list[Clause]) -> bool:
+        """A record of the kind states the absence (``present: false``), as the compiler has it.
+
+        ``stated``: the conditions such a record must meet (:func:`stated_absence`).
+        """
         for fact in self.candidates(related, facts):
             if fact.get("present") is not False:
                 continue
