@@ -33,6 +33,8 @@ from compliance.records.registers import (
 from compliance.records.vocabulary import Labeled
 from compliance.records.waivers import Waiver
 
+RECORD_DEPTH = 2
+"""Paths a loaded project locates without an error: a section and one record in it."""
 NOT_RECORDS = {"expected.yaml", "expected.yml"}
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
@@ -247,7 +249,7 @@ def load_project(path: Path) -> ProjectRecords:
     problems: list[InputProblem] = []
     for file in files:
         try:
-            doc = read_yaml(file)
+            doc = read_yaml(file, depth=RECORD_DEPTH)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
