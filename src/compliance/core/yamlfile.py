@@ -489,12 +489,15 @@ def parse_yaml(
     return SourceDocument(file, value, builder.positions, builder.problems, depth, kept, limits)
 
 
-def read_yaml(path: Path, limits: Limits | None = None, depth: int | None = None) -> SourceDocument:
+def read_yaml(
+    path: Path, limits: Limits | None = None, depth: int | None = None, shown: str | None = None
+) -> SourceDocument:
     """Read and parse a YAML file; unreadable, special or oversized files become input errors.
 
-    ``depth`` as for :func:`parse_yaml`.
+    ``depth`` as for :func:`parse_yaml`; ``shown``: the file's name in messages when the
+    caller has it already (else :func:`display_path`).
     """
-    shown = display_path(path)
+    shown = shown or display_path(path)
     try:
         limits = limits or current_limits()
     except LimitsSettingError as exc:
