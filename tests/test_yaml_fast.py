@@ -127,10 +127,10 @@ class _ReferenceDocument:
         return _located(self.positions, path)
 
 
-def _reference_read(path: Path, limits: Limits | None = None, depth: int | None = None) -> Any:
+def _reference_read(path: Path, **_: Any) -> Any:
     shown = display_path(path)
     data, positions, problems = reference_parse(
-        path.read_bytes(), shown, limits or current_limits()
+        path.read_bytes(), shown, current_limits()
     )
     return _ReferenceDocument(shown, data, positions, problems)
 
