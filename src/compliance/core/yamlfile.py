@@ -165,7 +165,7 @@ _MERGE = _TAG + "merge"
 _PLAIN: dict[str, Any] = {}
 """Plain scalars already resolved, by their text: a form repeats its keys and numbers."""
 _PLAIN_TEXT = 64
-_PLAIN_SIZE = 20_000
+_PLAIN_SIZE = 4096
 _MISS: Any = object()
 
 

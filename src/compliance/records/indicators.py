@@ -160,12 +160,10 @@ class Indicator(Record):
             if is_blank(value) or not _is_cell(value):
                 continue
             text = str(value).strip()
-            if (
-                unit_text
-                and parse_measure(text).unit == ""
-                and parse_measure(text).number is not None
-            ):
-                text += unit_text
+            if unit_text:
+                measure = parse_measure(text)
+                if measure.unit == "" and measure.number is not None:
+                    text += unit_text
             if name == "target" and nature_text and not text.startswith(nature_text):
                 text = nature_text + text
             data[key] = text
