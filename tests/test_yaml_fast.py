@@ -129,9 +129,7 @@ class _ReferenceDocument:
 
 def _reference_read(path: Path, **_: Any) -> Any:
     shown = display_path(path)
-    data, positions, problems = reference_parse(
-        path.read_bytes(), shown, current_limits()
-    )
+    data, positions, problems = reference_parse(path.read_bytes(), shown, current_limits())
     return _ReferenceDocument(shown, data, positions, problems)
 
 

@@ -314,5 +314,3 @@ def reference_parse(
     finally:
         loader.dispose()
     return value, builder.positions, builder.problems
-
-

@@ -99,8 +99,18 @@ def _stop_at(mark: Any, message: str) -> _Stop:
 class _Frame:
     """A mapping or list being built, with what the next event belongs to."""
 
-    __slots__ = ("anchor", "container", "count", "is_map", "key", "keyed", "keys", "path")
-    __slots__ += ("record", "start")
+    __slots__ = (
+        "anchor",
+        "container",
+        "count",
+        "is_map",
+        "key",
+        "keyed",
+        "keys",
+        "path",
+        "record",
+        "start",
+    )
 
     def __init__(
         self, container: Any, path: PathKey, record: bool, start: int, anchor: str | None
@@ -258,7 +268,7 @@ class _Builder:
         frame.key = value
         frame.keyed = True
 
-    def build(self) -> Any:  # noqa: C901, PLR0912, PLR0915 - one flat loop on purpose
+    def build(self) -> Any:
         """Read every event; return the document's data (None for an empty file)."""
         limits = self.limits
         max_string, max_items, max_nodes = limits.string, limits.items, limits.nodes
