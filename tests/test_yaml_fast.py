@@ -56,6 +56,8 @@ HOSTILE = [
     "- &s 1\n- *s\n- {*s : 2}\n",
     "a: !!str 12\nb: !!int '7'\nc: !!float '1.5'\nd: ! 12\ne: !!bool yes\nf: !!null ''\n",
     "a: <<\nb: {<<: 1}\n",
+    "? !!float sNaN\n: 1\n",
+    "a: !!float sNaN\nb: !!float Infinity\n? !!float -inf\n: 1\n",
     "x\n",
     "",
     "- [[[[[1]]]]]\n",
@@ -81,12 +83,30 @@ def _located(positions: dict[PathKey, Location], path: PathKey) -> Location:
     return positions.get((), Location("f.yaml", 1, 1))
 
 
+def _sharing(data: Any) -> list[int]:
+    """Which values are one object (an alias), in reading order: ``yaml.dump`` writes a shared
+    object as an anchor, so no two values may share one that the reference does not share."""
+    seen: dict[int, int] = {}
+    order: list[int] = []
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if value is None or isinstance(value, str | bool | int):
+            continue
+        order.append(seen.setdefault(id(value), len(seen)))
+        if isinstance(value, dict):
+            pending += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            pending += value
+    return order
+
+
 def _reference(data: bytes, limits: Limits) -> Any:
     try:
         value, positions, problems = reference_parse(data, "f.yaml", limits)
     except InputError as exc:
         return str(exc)
-    return repr(value), positions, [str(p) for p in problems]
+    return repr(value), _sharing(value), positions, [str(p) for p in problems]
 
 
 @pytest.mark.parametrize("limits", [Limits(), TIGHT], ids=["default-limits", "tight-limits"])
@@ -104,8 +124,9 @@ def test_every_file_reads_as_the_reference_reads_it(limits: Limits) -> None:
             if isinstance(expected, str):
                 differ.append((name, depth, "read", expected))
                 continue
-            value, positions, problems = expected
-            if (repr(doc.data), [str(p) for p in doc.problems]) != (value, problems):
+            value, sharing, positions, problems = expected
+            read = (repr(doc.data), _sharing(doc.data), [str(p) for p in doc.problems])
+            if read != (value, sharing, problems):
                 differ.append((name, depth, repr(doc.data), value))
                 continue
             # Shallow paths first: they are answered before any re-reading.

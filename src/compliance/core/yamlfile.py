@@ -183,6 +183,7 @@ _PLAIN: dict[str, Any] = {}
 _PLAIN_TEXT = 64
 _PLAIN_SIZE = 4096
 _MISS: Any = object()
+_DECIMAL: Any = object()
 
 
 def _value(value: str, tag: str, mark: Any, key_expected: bool) -> Any:
@@ -213,13 +214,17 @@ def _value(value: str, tag: str, mark: Any, key_expected: bool) -> Any:
 
 
 def _plain(value: str, mark: Any, key_expected: bool) -> Any:
-    """The value of a plain scalar, remembered by its text when that is safe and short."""
+    """The value of a plain scalar, remembered by its text when that is safe and short.
+
+    A decimal is remembered as ``_DECIMAL`` and made anew each time: one shared object
+    would be written back as an anchor and aliases by ``yaml.dump``.
+    """
     tag = _implicit_tag(value)
     result = _value(value, tag, mark, key_expected)
     if tag != _MERGE and len(value) <= _PLAIN_TEXT:
         if len(_PLAIN) >= _PLAIN_SIZE:
             _PLAIN.clear()
-        _PLAIN[value] = result
+        _PLAIN[value] = _DECIMAL if tag == _TAG + "float" else result
     return result
 
 
@@ -309,6 +314,8 @@ class _Builder:
                         value = plain.get(text, _MISS)
                         if value is _MISS:
                             value = _plain(text, mark, key_expected)
+                        elif value is _DECIMAL:
+                            value = _float(text)
                     else:
                         value = text
                 else:
@@ -333,7 +340,12 @@ class _Builder:
                 if top is None:
                     root = value
                 elif key_expected:
-                    self._key(top, value, mark)
+                    if type(value) is str and value not in top.keys:  # the usual key, inline
+                        top.keys[value] = mark.line + 1
+                        top.key = value
+                        top.keyed = True
+                    else:
+                        self._key(top, value, mark)
                 elif top.is_map:
                     if top.key is not _DUPLICATE:
                         top.container[top.key] = value
