@@ -320,24 +320,10 @@ class _Builder:
                         value = text
                 else:
                     value = _value(text, tag, mark, key_expected)
+                # Placed at once: of what follows, only the limits can fail, in the order
+                # the reference reader checks them (items, then values).
                 if top is None:
                     positions[()] = (mark.line + 1, mark.column + 1)
-                elif key_expected:
-                    pass
-                elif top.is_map:
-                    if top.record and top.key is not _DUPLICATE:
-                        positions[(*top.path, top.key)] = (mark.line + 1, mark.column + 1)
-                else:
-                    if top.count >= max_items:
-                        raise _too_many_items(mark, limits)
-                    if top.record:
-                        positions[(*top.path, top.count)] = (mark.line + 1, mark.column + 1)
-                values += 1
-                if values > max_nodes:
-                    raise _too_many_values(mark, limits)
-                if event.anchor is not None:
-                    anchors[event.anchor] = (value, 1)
-                if top is None:
                     root = value
                 elif key_expected:
                     if type(value) is str and value not in top.keys:  # the usual key, inline
@@ -345,14 +331,28 @@ class _Builder:
                         top.key = value
                         top.keyed = True
                     else:
+                        if values >= max_nodes:
+                            raise _too_many_values(mark, limits)
                         self._key(top, value, mark)
                 elif top.is_map:
-                    if top.key is not _DUPLICATE:
-                        top.container[top.key] = value
+                    key = top.key
+                    if key is not _DUPLICATE:
+                        if top.record:
+                            positions[(*top.path, key)] = (mark.line + 1, mark.column + 1)
+                        top.container[key] = value
                     top.keyed = False
                 else:
+                    if top.count >= max_items:
+                        raise _too_many_items(mark, limits)
+                    if top.record:
+                        positions[(*top.path, top.count)] = (mark.line + 1, mark.column + 1)
                     top.container.append(value)
                     top.count += 1
+                values += 1
+                if values > max_nodes:
+                    raise _too_many_values(mark, limits)
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
                 continue
             if kind is mapping_start or kind is sequence_start:
                 mark = event.start_mark
