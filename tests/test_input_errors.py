@@ -144,3 +144,25 @@ def test_a_path_given_twice_is_checked_once(cli: CliRun) -> None:
 def _rules(out: str) -> set[str]:
     """The rules that fired in a JSON output (compact by default)."""
     return {f["rule"] for p in json.loads(out)["projects"] for f in p["findings"]}
+
+
+def test_paths_are_shown_from_the_working_directory_with_links_resolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compliance.core.errors import display_path
+
+    (tmp_path / "work" / "cases").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "via").symlink_to(tmp_path / "work")
+    monkeypatch.chdir(tmp_path / "work")
+    assert display_path("cases/p.yaml") == "cases/p.yaml"
+    assert display_path(tmp_path / "work" / "cases" / "p.yaml") == "cases/p.yaml"
+    assert display_path(tmp_path / "via" / "cases") == "cases"
+    assert display_path("./cases/../cases/") == "cases"
+    assert display_path(".") == "."
+    assert display_path(tmp_path / "elsewhere" / "p.yaml") == str(tmp_path / "elsewhere" / "p.yaml")
+    assert display_path("../elsewhere/./p.yaml") == "../elsewhere/p.yaml"
+    monkeypatch.chdir(tmp_path / "via")  # the working directory itself reached through a link
+    assert display_path(tmp_path / "work" / "cases") == "cases"
+    monkeypatch.chdir("/")
+    assert display_path(tmp_path / "via" / "cases") == str(tmp_path / "work" / "cases")[1:]

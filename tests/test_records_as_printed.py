@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from compliance.core.errors import InputError, Location
+from compliance.core.labels import _POINTS, Labeled
 from compliance.core.numbers import agrees_as_written, half_unit
 from compliance.records.forms import FundsRow, FundsRowKind, Grade, SelfEvaluation, grade_of_words
 from compliance.records.indicators import Indicator
@@ -292,3 +293,34 @@ def test_the_grade_a_conclusion_claims(text: str, grade: Grade | None) -> None:
 
 def test_a_document_register_entry_may_be_just_a_type() -> None:
     assert Document.model_validate({"type": "合同"}).present is True
+
+
+def _scanned(cls: Any, text: Any) -> Any:
+    """Labeled.lookup as it was: every member's spellings scanned in order."""
+    if isinstance(text, str):
+        wanted = text.strip()
+        for candidate in dict.fromkeys((wanted, _POINTS.sub("", wanted).strip())):
+            for member in cls:
+                if candidate in (member.value, member.label, *member.aliases):
+                    return member
+    return text
+
+
+def test_every_vocabulary_spelling_is_looked_up_as_a_scan_would() -> None:
+    vocabularies, pending = [], list(Labeled.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        if cls.lookup.__func__ is Labeled.lookup.__func__:  # not one with its own lookup
+            vocabularies.append(cls)
+        pending += cls.__subclasses__()
+    assert len(vocabularies) > 10
+    for cls in vocabularies:
+        spellings = [s for m in cls for s in (m.value, m.label, *m.aliases)]
+        for text in [*spellings, "", " ", "其他", 3, None]:
+            for variant in (
+                (text, f" {text} ", f"{text}(10分)", f"{text}（ 5.5 分）")
+                if isinstance(text, str)
+                else (text,)
+            ):
+                found, scanned = cls.lookup(variant), _scanned(cls, variant)
+                assert (type(found), found) == (type(scanned), scanned)

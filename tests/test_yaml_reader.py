@@ -235,3 +235,11 @@ def test_a_value_with_line_breaks_stays_on_one_line_of_the_error(
     assert err == (
         f"{rule}:1:1: error: expected a mapping of fields, got 'ju\\n\\nst\\u2028'\n1 problem(s)\n"
     )
+
+
+@pytest.mark.skipif(not Path("/proc/meminfo").is_file(), reason="needs Linux /proc")
+def test_a_file_longer_than_its_stated_size_is_read_whole() -> None:
+    """The reader asks for the size ``stat`` gives; /proc files say 0 and hold more."""
+    doc = read_yaml(Path("/proc/meminfo"))
+    assert Path("/proc/meminfo").stat().st_size == 0
+    assert "MemTotal" in doc.data and len(doc.data) > 10

@@ -10,6 +10,7 @@ traceback for the report a user files; the command exits 3, not 2.
 from __future__ import annotations
 
 import difflib
+import os
 import traceback as tb
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -133,11 +134,21 @@ class InternalProblem:
 
 def display_path(path: str | Path) -> str:
     """Show a path relative to the working directory when it lies below it."""
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+    text = os.fspath(path)
+    real = os.path.realpath(text)
+    cwd = os.getcwd()
+    base = _REAL_CWD.get(cwd) or _REAL_CWD.setdefault(cwd, os.path.realpath(cwd))
+    if real == base:
+        return "."
+    below = base if base.endswith(os.sep) else base + os.sep
+    if real.startswith(below):
+        return real[len(below) :]
+    return str(Path(text))
+
+
+_REAL_CWD: dict[str, str] = {}
+"""The working directory with its links resolved, by how the system names it: a batch
+shows thousands of paths, and resolving the directory each time was half the work."""
 
 
 def dotted(loc: Sequence[str | int]) -> str:

@@ -31,14 +31,30 @@ class Labeled(StrEnum):
     def lookup(cls, text: Any) -> Any:
         """Map a label or alias to its member; leave anything else to pydantic."""
         if isinstance(text, str):
+            names = _NAMES.get(cls) or _names(cls)
             wanted = text.strip()
-            for candidate in dict.fromkeys((wanted, _POINTS.sub("", wanted).strip())):
-                for member in cls:
-                    if candidate in (member.value, member.label, *member.aliases):
-                        return member
+            member = names.get(wanted)
+            if member is None:
+                member = names.get(_POINTS.sub("", wanted).strip())
+            if member is not None:
+                return member
         return text
 
     @classmethod
     def choices(cls) -> str:
         """List the allowed values with their labels, for error messages."""
         return ", ".join(f"{m.value} ({m.label})" for m in cls)
+
+
+_NAMES: dict[type[Labeled], dict[str, Labeled]] = {}
+"""Each vocabulary's members by every spelling (value, label, aliases): a form's cells
+are looked up by the thousand."""
+
+
+def _names(cls: type[Labeled]) -> dict[str, Labeled]:
+    names: dict[str, Labeled] = {}
+    for member in cls:  # the first member to use a spelling keeps it, as a scan in order would
+        for name in (member.value, member.label, *member.aliases):
+            names.setdefault(name, member)
+    _NAMES[cls] = names
+    return names

@@ -10,6 +10,7 @@ up to a hard ceiling that keeps the process safe.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, fields, replace
 
@@ -79,7 +80,13 @@ def parse_limits(text: str) -> Limits:
 
 def current_limits() -> Limits:
     """The limits in force: the defaults, changed by ``COMPLIANCE_LIMITS`` when set."""
-    return parse_limits(os.environ.get(ENV_VAR, ""))
+    return _limits_of(os.environ.get(ENV_VAR, ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _limits_of(text: str) -> Limits:
+    """:func:`parse_limits`, once per setting: every file read asks (a bad one is not kept)."""
+    return parse_limits(text)
 
 
 def raise_hint(name: str) -> str:

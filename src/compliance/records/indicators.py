@@ -47,6 +47,14 @@ def _text_cell(value: Any) -> Any:
     return blank_to_none(value)
 
 
+def _first_key(data: dict[str, Any], name: str) -> str | None:
+    """The first of the spellings of column ``name`` that ``data`` uses."""
+    for key in _COLUMNS[name]:
+        if key in data:
+            return key
+    return None
+
+
 def _is_cell(value: Any) -> bool:
     """Whether a value is what a table cell holds (text or a number), not a list or mapping."""
     return value is None or isinstance(value, str | int | float | Decimal)
@@ -140,13 +148,12 @@ class Indicator(Record):
         """
         if not isinstance(data, dict):
             return data
-        found = {
-            name: next((k for k in keys if k in data), None) for name, keys in _COLUMNS.items()
-        }
-        nature = data.get(found["nature"]) if found["nature"] else None
-        unit = data.get(found["unit"]) if found["unit"] else None
+        nature_key, unit_key = _first_key(data, "nature"), _first_key(data, "unit")
+        nature = data.get(nature_key) if nature_key else None
+        unit = data.get(unit_key) if unit_key else None
         if nature is None and unit is None:
-            return data
+            return data  # the central form (most forms): nothing to join
+        found = {name: _first_key(data, name) for name in _COLUMNS}
         if not all(_is_cell(v) for v in (nature, unit)):
             return data  # a list or mapping in a cell: the field's own validation reports it
         data = dict(data)
@@ -160,12 +167,10 @@ class Indicator(Record):
             if is_blank(value) or not _is_cell(value):
                 continue
             text = str(value).strip()
-            if (
-                unit_text
-                and parse_measure(text).unit == ""
-                and parse_measure(text).number is not None
-            ):
-                text += unit_text
+            if unit_text:
+                measure = parse_measure(text)
+                if measure.unit == "" and measure.number is not None:
+                    text += unit_text
             if name == "target" and nature_text and not text.startswith(nature_text):
                 text = nature_text + text
             data[key] = text

@@ -33,6 +33,8 @@ from compliance.records.registers import (
 from compliance.records.vocabulary import Labeled
 from compliance.records.waivers import Waiver
 
+RECORD_DEPTH = 2
+"""Paths a loaded project locates without an error: a section and one record in it."""
 NOT_RECORDS = {"expected.yaml", "expected.yml"}
 RECORD_SUFFIXES = {".yaml", ".yml", ".json"}
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
@@ -243,11 +245,12 @@ def _link(case: CaseFile) -> None:
 def load_project(path: Path) -> ProjectRecords:
     """Load and validate one project; raise :class:`InputError` with every problem."""
     files = _case_files(path)
+    origin = display_path(path)
     documents: list[SourceDocument] = []
     problems: list[InputProblem] = []
     for file in files:
         try:
-            doc = read_yaml(file)
+            doc = read_yaml(file, depth=RECORD_DEPTH, shown=origin if file is path else None)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -263,7 +266,7 @@ def load_project(path: Path) -> ProjectRecords:
         return (doc or first).locate(loc)
 
     try:
-        project = build_project(merged, locate, display_path(path))
+        project = build_project(merged, locate, origin)
     except InputError as exc:
         raise InputError([*duplicates, *exc.problems]) from None
     if duplicates:

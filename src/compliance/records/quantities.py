@@ -11,6 +11,7 @@ units with conversions (T/TB, 万元/元, 次/天) and dates; no library reads t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -235,7 +236,20 @@ def _split_operator(text: str) -> tuple[str, str]:
 
 
 def parse_measure(raw: str) -> Measure:
-    """Parse a value as written; anything without a number is qualitative."""
+    """Parse a value as written; anything without a number is qualitative.
+
+    A short text's measure is remembered (a :class:`Measure` cannot change): forms
+    repeat their targets (``≥90%``, ``100%``), and the loader and the checker both ask.
+    """
+    return _remembered_measure(raw) if len(raw) <= 64 else _parse_measure(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_measure(raw: str) -> Measure:
+    return _parse_measure(raw)
+
+
+def _parse_measure(raw: str) -> Measure:
     text = raw.strip().replace("（", "(").replace("）", ")")
     op, body = _split_operator(text)
     if body.endswith("完成") and len(body) > 2:
