@@ -268,7 +268,10 @@ def _condition_node(found: PreparedCondition) -> Node:
 
 
 def _any_of(nodes: list[Node]) -> Node:
-    """A clause: true when one condition is; its words are those of the unknown ones."""
+    """A clause: true when one condition is; its words are those of the unknown ones.
+
+    A clause that holds needs nothing more, whatever its other alternatives lack.
+    """
 
     def any_of(facts: Facts, decider: Decider) -> Truth:
         unknown = False
@@ -280,10 +283,13 @@ def _any_of(nodes: list[Node]) -> Node:
         return Truth.UNKNOWN if unknown else Truth.FALSE
 
     def words(facts: Facts, decider: Decider) -> list[str]:
+        truths = [node.truth(facts, decider) for node in nodes]
+        if Truth.TRUE in truths:
+            return []  # decided by the one that holds: the others are not needed
         return [
             need
-            for node in nodes
-            if node.truth(facts, decider) is Truth.UNKNOWN
+            for node, truth in zip(nodes, truths, strict=True)
+            if truth is Truth.UNKNOWN
             for need in node.words(facts, decider)
         ]
 
