@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from floor import Floor
 from generate import SEED, ensure
 
+import compliance
 from compliance.checking.checker import Checker, ProjectResult, Stopwatch
 from compliance.output.stream import JsonLinesWriter
 from compliance.records.loading import load_project
@@ -186,6 +187,18 @@ def profile(files: list[Path]) -> dict[str, float]:
     return {**clock.seconds, "floor": floor_seconds, "agree": agree, "differ": differ}
 
 
+def build() -> str:
+    """Which build runs: the compiled one (``make compiled``, mypyc) or the Python source."""
+    compiled = [
+        name
+        for name, module in sorted(sys.modules.items())
+        if name.startswith("compliance.") and str(getattr(module, "__file__", "")).endswith(".so")
+    ]
+    if not compiled:
+        return f"Python source ({Path(compliance.__file__).parent})"
+    return f"compiled with mypyc, {len(compiled)} modules ({Path(compliance.__file__).parent})"
+
+
 def timed(command: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -216,6 +229,7 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, load average {load[0]:.1f} at start"
     )
+    print(f"build: {build()}")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.jsonl"
         pipe = run_pipeline(data, args.jobs, out)

@@ -243,7 +243,7 @@ def _condition_node(found: PreparedCondition) -> Node:
 
         def constant(facts: Facts, _decider: Decider) -> Truth:
             own = facts[pattern]
-            mine = own.get(name)
+            mine: Any = own.get(name)
             if mine is not None:
                 return known(mine, theirs, tolerance)
             return decide(on(own, name), mine, theirs, tolerance)
@@ -252,7 +252,7 @@ def _condition_node(found: PreparedCondition) -> Node:
 
     def read(facts: Facts, _decider: Decider) -> Truth:
         own = facts[pattern]
-        mine = own.get(name)
+        mine: Any = own.get(name)
         value, _ = _operand_value(operand, facts)
         if mine is not None:
             return known(mine, value, tolerance)
