@@ -151,6 +151,18 @@ def test_a_totals_row_printed_as_zeros_is_computed_from_its_parts() -> None:
     assert total.rate_computed == D("100.00") and total.score_computed == D(10)
 
 
+def test_a_totals_row_forgets_what_it_computed_before_its_parts_came() -> None:
+    """Computed fields are remembered once read; attaching the parts must not keep stale ones."""
+    total = FundsRow.model_validate(
+        {"row": "年度资金总额", "全年预算数": 0, "全年执行数": 0, "分值": 10, "得分": 0}
+    )
+    part = FundsRow.model_validate({"row": "本年财政拨款", "全年预算数": 80, "全年执行数": 60})
+    assert total.parts_budget is None and total.rate_computed is None
+    total.attach_parts([total, part])
+    assert total.parts_budget == D(80) and total.total_unusable is True
+    assert total.rate_computed == D("75.00") and total.score_computed == D("7.50")
+
+
 def test_a_total_that_merely_differs_is_kept_and_reported() -> None:
     project = load(
         {

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from compliance.checking.findings import Finding, FindingBuilder, sort_key
+from compliance.checking.findings import Finding, FindingBuilder, FindingLayout, sort_key
 from compliance.checking.recommendations import RecommendationGroup, recommend
 from compliance.checking.status import ProjectReview, RunReview
 from compliance.checking.undecided import Decider, Preparations, Undecided
@@ -151,6 +151,8 @@ class Checker:
             self._users.setdefault(signature, []).append(rule_id)
         self.stopwatch = Stopwatch()
         """CPU time per stage, for the benchmark; off unless switched on."""
+        self._layouts: dict[str, FindingLayout] = {}
+        """What each rule's findings show, worked out once (see FindingBuilder)."""
 
     def close(self) -> None:
         """Free the engine's compiled ruleset (also done when the Checker is dropped)."""
@@ -247,7 +249,9 @@ class Checker:
         result: ProjectResult,
     ) -> None:
         """Build one finding per rule and subject, in report order, and the recommendations."""
-        builder = FindingBuilder({(r.kind, r.key): r for r in project.records}, aggregates)
+        builder = FindingBuilder(
+            {(r.kind, r.key): r for r in project.records}, aggregates, self._layouts
+        )
         seen: set[tuple[str, str, str]] = set()
         for match in matches:
             rule = self.rules[match.rule]

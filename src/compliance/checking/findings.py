@@ -10,10 +10,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from compliance.core.errors import Location
-from compliance.engine.aggregates import AggregateValue
+from compliance.engine.aggregates import AggregateValue, ProjectAggregates
 from compliance.engine.compiler import RuleMatch
 from compliance.engine.operands import operand_fields
 from compliance.records.fields import PSEUDO_FIELDS, SEQ, FieldSpec, FieldType, display, schema
@@ -39,9 +40,8 @@ class Subject:
         return {"type": self.type, "key": self.key, "name": self.name}
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One value that made the rule fire."""
+class Evidence(NamedTuple):
+    """One value that made the rule fire (a named tuple: ~30 are made per project)."""
 
     name: str
     label: str
@@ -85,6 +85,7 @@ class Finding:
         }
 
 
+@lru_cache(maxsize=4096)
 def _natural(key: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key))
 
@@ -120,29 +121,116 @@ def _fields_of(conditions: list[Condition]) -> list[str]:
     return names
 
 
+@dataclass(frozen=True)
+class FindingLayout:
+    """What every finding of one rule shows, worked out once per rule rather than per finding.
+
+    Only the values differ between two findings of a rule; which fields are evidence,
+    their labels and the constant items (absent records, parameters) do not.
+    """
+
+    rule: Rule
+    fields: tuple[tuple[str, str, FieldSpec], ...]
+    """The subject's evidence: field name, label and spec."""
+    aggregates: tuple[tuple[str, str, FieldSpec | None], ...]
+    """Each aggregate: its name, label and, for money, the spec it is shown with."""
+    joins: tuple[tuple[str, str, tuple[tuple[str, str, FieldSpec], ...]], ...]
+    """Each joined record's name, its evidence's prefix, and its evidence: field, title, spec."""
+    fixed: tuple[Evidence, ...]
+    """Absent records and parameters: the same for every finding of the rule."""
+    references: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rule: Rule) -> FindingLayout:
+        spec = rule.spec
+        fields = schema(spec.subject)
+        named = [n for n in placeholders(spec.message) if n in fields]
+        subject = tuple(
+            (name, fields[name].title, fields[name])
+            for name in dict.fromkeys([*named, *spec.evidence, *_fields_of(_conditions(spec.when))])
+            if not name.startswith("aggregates.") and name not in PSEUDO_FIELDS
+        )
+        aggregates = []
+        for name, agg in spec.aggregates.items():
+            label = agg.label or f"{RECORD_KINDS[agg.of].label}{'合计' if agg.field else '数量'}"
+            if agg.field and not agg.label:
+                label += f"·{schema(agg.of)[agg.field].title}"
+            aggregates.append((name, label, _money_spec(agg.of, agg.field)))
+        joins = []
+        for related in spec.join:
+            other_fields = schema(related.kind)
+            names = ["key", *related.match, *_fields_of(_conditions(related.when))]
+            joins.append(
+                (
+                    related.as_ or "",
+                    f"{related.as_}",
+                    tuple(
+                        (name, other_fields[name].title, other_fields[name])
+                        for name in dict.fromkeys(n for n in names if n != SEQ)
+                    ),
+                )
+            )
+        fixed = [
+            Evidence(f"absent[{index}]", "未见记录", absent_words(related))
+            for index, related in enumerate(spec.absent)
+        ]
+        for name in spec.params:
+            label = spec.params[name].label or name
+            fixed.append(
+                Evidence(f"params.{name}", f"参数·{label}", display(None, rule.params[name]))
+            )
+        references = tuple(
+            f"{r.title}{'，' + r.clause if r.clause else ''}" for r in spec.references
+        )
+        return cls(rule, subject, tuple(aggregates), tuple(joins), tuple(fixed), references)
+
+
+def _money_spec(kind: str, field_name: str | None) -> FieldSpec | None:
+    """The spec an aggregate is shown with: its field's when that is money, else none."""
+    spec: FieldSpec | None = schema(kind).get(field_name) if field_name else None
+    return spec if spec is not None and spec.type is FieldType.MONEY else None
+
+
 class FindingBuilder:
-    """Turns the engine's matches of one project into findings."""
+    """Turns the engine's matches of one project into findings.
+
+    ``layouts`` may be shared by the builders of every project a checker sees: a
+    rule's layout is then worked out once per run.
+    """
 
     def __init__(
         self,
         records: Mapping[tuple[str, str], Record],
         aggregates: Mapping[tuple[str, str, str], AggregateValue],
+        layouts: dict[str, FindingLayout] | None = None,
     ) -> None:
         self.records = records
         self.aggregates = aggregates
+        self.layouts: dict[str, FindingLayout] = {} if layouts is None else layouts
+
+    def _layout(self, rule: Rule) -> FindingLayout:
+        layout = self.layouts.get(rule.id)
+        if layout is None or layout.rule is not rule:
+            layout = self.layouts[rule.id] = FindingLayout.of(rule)
+        return layout
 
     def build(self, rule: Rule, match: RuleMatch) -> Finding:
         """One finding; raises on a bug so the caller can report it against the rule."""
         spec = rule.spec
+        layout = self._layout(rule)
         subject = self.records[(spec.subject, match.subject)]
         joined = {
             related.as_ or "": self.records[(related.kind, match.joined[related.as_ or ""])]
             for related in spec.join
         }
-        aggregates = {
-            name: self.aggregates[(spec.id, name, subject.key)].value for name in spec.aggregates
-        }
-        evidence = self._evidence(rule, subject, joined, aggregates)
+        known = self.aggregates
+        exact = (
+            known.value
+            if isinstance(known, ProjectAggregates)
+            else lambda key: known[key].value  # any other mapping (explain, tests)
+        )
+        aggregates = {name: exact((spec.id, name, subject.key)) for name in spec.aggregates}
+        evidence = self._evidence(layout, subject, joined, aggregates)
 
         def lookup(name: str) -> str:
             head, _, tail = name.partition(".")
@@ -169,60 +257,37 @@ class FindingBuilder:
             message=render(spec.message, lookup).strip(),
             evidence=evidence,
             location=subject.location,
-            references=[f"{r.title}{'，' + r.clause if r.clause else ''}" for r in spec.references],
+            references=list(layout.references),
             recommendation=render(spec.recommendation, lookup).strip(),
             source=subject.source,
         )
 
     @staticmethod
     def _show_aggregate(kind: str, field_name: str | None, value: Decimal | str) -> str:
-        spec: FieldSpec | None = schema(kind).get(field_name) if field_name else None
-        if spec is not None and spec.type is FieldType.MONEY:
-            return display(spec, value)
-        return display(None, value)
+        return display(_money_spec(kind, field_name), value)
 
+    @staticmethod
     def _evidence(
-        self,
-        rule: Rule,
+        layout: FindingLayout,
         subject: Record,
         joined: Mapping[str, Record],
         aggregates: Mapping[str, Decimal | str],
     ) -> list[Evidence]:
-        spec = rule.spec
-        fields = schema(subject.kind)
-        named = [n for n in placeholders(spec.message) if n in fields]
         items = [
-            Evidence(name, fields[name].title, display(fields[name], getattr(subject, name)))
-            for name in dict.fromkeys([*named, *spec.evidence, *_fields_of(_conditions(spec.when))])
-            if not name.startswith("aggregates.") and name not in PSEUDO_FIELDS
+            Evidence(name, label, display(spec, getattr(subject, name)))
+            for name, label, spec in layout.fields
         ]
-        for name, value in aggregates.items():
-            agg = spec.aggregates[name]
-            label = agg.label or f"{RECORD_KINDS[agg.of].label}{'合计' if agg.field else '数量'}"
-            if agg.field and not agg.label:
-                label += f"·{schema(agg.of)[agg.field].title}"
-            items.append(
+        for name, label, money in layout.aggregates:
+            items.append(Evidence(f"aggregates.{name}", label, display(money, aggregates[name])))
+        for as_, prefix, shown in layout.joins:
+            other = joined[as_]
+            items.extend(
                 Evidence(
-                    f"aggregates.{name}", label, self._show_aggregate(agg.of, agg.field, value)
+                    f"{prefix}.{name}",
+                    f"{other.label}·{title}",
+                    display(spec, getattr(other, name)),
                 )
+                for name, title, spec in shown
             )
-        for related in spec.join:
-            other = joined[related.as_ or ""]
-            other_fields = schema(other.kind)
-            names = ["key", *related.match, *_fields_of(_conditions(related.when))]
-            for name in dict.fromkeys(n for n in names if n != SEQ):
-                items.append(
-                    Evidence(
-                        f"{related.as_}.{name}",
-                        f"{other.label}·{other_fields[name].title}",
-                        display(other_fields[name], getattr(other, name)),
-                    )
-                )
-        for index, related in enumerate(spec.absent):
-            items.append(Evidence(f"absent[{index}]", "未见记录", absent_words(related)))
-        for name in spec.params:
-            label = spec.params[name].label or name
-            items.append(
-                Evidence(f"params.{name}", f"参数·{label}", display(None, rule.params[name]))
-            )
+        items.extend(layout.fixed)
         return items

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import lru_cache
 
 from compliance.checking.findings import Finding
 
@@ -22,7 +23,9 @@ VERSION = "compliance-finding/v2"
 
 def normalise(text: str) -> str:
     """NFKC, without any whitespace: the form two spellings of one name share."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    if not text.isascii():  # ASCII (rule ids, kinds, most keys) is its own NFKC form
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
 
 
 def project_identity(name: str, department: str | None) -> str:
@@ -30,8 +33,13 @@ def project_identity(name: str, department: str | None) -> str:
     return f"{normalise(name)}|{normalise(department or '')}"
 
 
+@lru_cache(maxsize=4096)
 def fingerprint(project: str, rule: str, kind: str, key: str) -> str:
-    """The stable id of a finding (32 hex digits) from ``project_identity`` and rule and subject."""
+    """The stable id of a finding (32 hex digits) from ``project_identity`` and rule and subject.
+
+    Remembered for the last few thousand findings: a checked project asks for each of
+    its findings' fingerprints about five times (review, JSON, counts, ``--fail-on``).
+    """
     parts = [VERSION, project, normalise(rule).upper(), normalise(kind), normalise(key)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 

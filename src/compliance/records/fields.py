@@ -12,6 +12,7 @@ import builtins
 import datetime as dt
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -113,19 +114,32 @@ def derived_from(kind: str, name: str) -> tuple[str, ...] | None:
     return tuple(model.derived_from.get(name, ()))
 
 
+def _money(value: Any) -> float | int:
+    return money_to_engine(value if type(value) is Decimal else Decimal(value))
+
+
+def _number(value: Any) -> float | int:
+    return to_engine(value if type(value) is Decimal else Decimal(value))
+
+
+def _enum(value: Any) -> str:
+    return str(value.value if isinstance(value, StrEnum) else value)
+
+
+CONVERTERS: dict[FieldType, Callable[[Any], Any]] = {
+    FieldType.MONEY: _money,
+    FieldType.NUMBER: _number,
+    FieldType.DATE: date_to_engine,
+    FieldType.ENUM: _enum,
+    FieldType.BOOL: bool,
+    FieldType.TEXT: str,
+}
+"""How each type of field crosses into the engine, looked up once per field, not per value."""
+
+
 def engine_value(spec: FieldSpec, value: Any) -> Any:
     """Convert one exact value to what the engine compares."""
-    if spec.type is FieldType.MONEY:
-        return money_to_engine(Decimal(value))
-    if spec.type is FieldType.NUMBER:
-        return to_engine(Decimal(value))
-    if spec.type is FieldType.DATE:
-        return date_to_engine(value)
-    if spec.type is FieldType.ENUM:
-        return str(value.value if isinstance(value, StrEnum) else value)
-    if spec.type is FieldType.BOOL:
-        return bool(value)
-    return str(value)
+    return CONVERTERS[spec.type](value)
 
 
 BLANK_SUFFIX = "__blank"
@@ -148,25 +162,41 @@ def is_blank(record: Record, name: str) -> bool:
     return getattr(record, name, None) is None and name in record.model_fields_set
 
 
+@cache
+def _fact_fields(kind: str) -> tuple[tuple[str, Callable[[Any], Any], str], ...]:
+    """Each field a fact of ``kind`` may carry: its name, its converter, its blank flag."""
+    return tuple(
+        (name, CONVERTERS[spec.type], blank_flag(name))
+        for name, spec in schema(kind).items()
+        if name not in PSEUDO_FIELDS
+    )
+
+
 def to_fact(record: Record, seq: int) -> dict[str, Any]:
     """Build the engine fact of a record: known values, and a flag for each blank field.
 
     An unknown field stays off the fact, so no comparison and no ``absent`` matches it.
+    A field is blank as :func:`is_blank` says: no value, yet given in the source.
     """
     fact: dict[str, Any] = {"kind": record.kind, "key": record.key, "seq": seq}
-    for name, spec in schema(record.kind).items():
-        if name in PSEUDO_FIELDS:
-            continue
+    given = record.model_fields_set
+    for name, convert, flag in _fact_fields(record.kind):
         value = getattr(record, name)
         if value is not None:
-            fact[name] = engine_value(spec, value)
-        elif is_blank(record, name):
-            fact[blank_flag(name)] = 1
+            fact[name] = convert(value)
+        elif name in given:
+            fact[flag] = 1
     return fact
 
 
 def display(spec: FieldSpec | None, value: Any) -> str:
     """Write an exact value the way a report would."""
+    kind = type(value)
+    if kind is str:  # the common cases first: display runs for every value a finding shows
+        text: str = value
+        return text
+    if kind is Decimal:
+        return grouped(value) if spec is not None and spec.type is FieldType.MONEY else plain(value)
     if value is None:
         return "（空）"
     if isinstance(value, bool):

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from compliance.core.numbers import agrees_as_written
+from compliance.core.remembered import remembered
 from compliance.records import formulas
 from compliance.records.project import MONEY, Money, Percent, Record, Score, blank_to_none
 from compliance.records.vocabulary import Labeled
@@ -160,14 +161,14 @@ class SelfEvaluation(Record):
     def display_name(self) -> str:
         return "自评表"
 
-    @computed_field(title="结论用语所示等级")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="结论用语所示等级")
+    @remembered
     def conclusion_grade(self) -> Grade | None:
         """The grade a written conclusion implies ("完成良好" → 良), if its words say one."""
         return None if self.conclusion is None else grade_of_words(self.conclusion)
 
-    @computed_field(title="按得分应属等级")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="按得分应属等级")
+    @remembered
     def grade_of_claimed_score(self) -> Grade | None:
         """The band the form's own total score falls in."""
         return None if self.claimed_score is None else Grade.of(self.claimed_score)
@@ -244,29 +245,36 @@ class FundsRow(Record):
         return self.row.label
 
     def attach_parts(self, rows: Iterable[FundsRow]) -> None:
-        """Give the totals row its parts (set once by the loader)."""
+        """Give the totals row its parts (set once by the loader).
+
+        The computed fields are remembered once read (a fact reads each, and they read
+        one another: ``rate_agrees`` → ``effective_budget`` → ``total_unusable`` →
+        ``parts_budget``); any read before the parts came is forgotten here.
+        """
         if self.row is FundsRowKind.TOTAL:
             self._parts = tuple(r for r in rows if r.row is not FundsRowKind.TOTAL)
+        for name in type(self).model_computed_fields:
+            self.__dict__.pop(name, None)
 
     def _parts_sum(self, name: str) -> Decimal | None:
         values = [getattr(r, name) for r in self._parts]
         known = [v for v in values if v is not None]
         return sum(known, Decimal(0)) if known else None
 
-    @computed_field(title="分项预算合计（万元）")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="分项预算合计（万元）")
+    @remembered
     def parts_budget(self) -> Annotated[Decimal, MONEY] | None:
         """Sum of the parts' 全年预算数 (totals row only)."""
         return self._parts_sum("budget")
 
-    @computed_field(title="分项执行合计（万元）")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="分项执行合计（万元）")
+    @remembered
     def parts_spent(self) -> Annotated[Decimal, MONEY] | None:
         """Sum of the parts' 全年执行数 (totals row only)."""
         return self._parts_sum("spent")
 
-    @computed_field(title="总额与分项相符")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="总额与分项相符")
+    @remembered
     def matches_parts(self) -> bool | None:
         """Whether the printed total equals its parts; unknown without parts or figures."""
         pairs = [(self.budget, self.parts_budget), (self.spent, self.parts_spent)]
@@ -277,8 +285,8 @@ class FundsRow(Record):
             return None
         return all(total == parts for total, parts in known)
 
-    @computed_field(title="总额栏无数而分项有数")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="总额栏无数而分项有数")
+    @remembered
     def total_unusable(self) -> bool | None:
         """Whether the printed total is zero or blank while its parts hold the money.
 
@@ -290,26 +298,26 @@ class FundsRow(Record):
             return None
         return not self.budget
 
-    @computed_field(title="据以计算的全年预算数（万元）")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="据以计算的全年预算数（万元）")
+    @remembered
     def effective_budget(self) -> Annotated[Decimal, MONEY] | None:
         """The budget the rates use: the parts' sum where the printed total is unusable."""
         return self.parts_budget if self.total_unusable else self.budget
 
-    @computed_field(title="据以计算的全年执行数（万元）")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="据以计算的全年执行数（万元）")
+    @remembered
     def effective_spent(self) -> Annotated[Decimal, MONEY] | None:
         """The spending the rates use: the parts' sum where the printed total is unusable."""
         return self.parts_spent if self.total_unusable else self.spent
 
-    @computed_field(title="按表内数据计算的执行率（%）")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="按表内数据计算的执行率（%）")
+    @remembered
     def rate_computed(self) -> Decimal | None:
         """全年执行数 ÷ 全年预算数, in percent (from the parts when the total is inconsistent)."""
         return formulas.execution_rate(self.effective_spent, self.effective_budget)
 
-    @computed_field(title="填报执行率与表内数据相符（按填报精度）")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="填报执行率与表内数据相符（按填报精度）")
+    @remembered
     def rate_agrees(self) -> bool | None:
         """Whether the printed rate is the table's rate to the places it is printed with (86% ≈ 86.2%)."""
         budget, spent = self.effective_budget, self.effective_spent
@@ -317,30 +325,30 @@ class FundsRow(Record):
             return None
         return agrees_as_written(self.rate, spent / budget * 100)
 
-    @computed_field(title="按公式应得分")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="按公式应得分")
+    @remembered
     def score_computed(self) -> Decimal | None:
         """min(执行率, 100 %) × 分值, from the rate as computed and printed (rate_computed)."""
         return formulas.execution_score(self.rate_computed, self.weight)
 
-    @computed_field(title="年中调整预算")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="年中调整预算")
+    @remembered
     def adjusted(self) -> bool | None:
         """Whether the year's budget differs from the initial one."""
         if self.initial_budget is None or self.budget is None:
             return None
         return self.initial_budget != self.budget
 
-    @computed_field(title="调整金额（万元）")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="调整金额（万元）")
+    @remembered
     def adjustment(self) -> Annotated[Decimal, MONEY] | None:
         """全年预算数 − 年初预算数."""
         if self.initial_budget is None or self.budget is None:
             return None
         return self.budget - self.initial_budget
 
-    @computed_field(title="执行超出预算")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="执行超出预算")
+    @remembered
     def overspent(self) -> bool | None:
         """Whether 全年执行数 exceeds 全年预算数 (spending above the budget)."""
         budget, spent = self.effective_budget, self.effective_spent

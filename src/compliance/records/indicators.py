@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from compliance.core.remembered import remembered
 from compliance.records.formulas import expected_score
 from compliance.records.project import Record, Score, Text, blank_to_none, is_blank
 from compliance.records.quantities import (
@@ -61,7 +62,11 @@ def _is_cell(value: Any) -> bool:
 
 
 class Indicator(Record):
-    """A performance indicator (绩效指标) with its target and actual as written."""
+    """A performance indicator (绩效指标) with its target and actual as written.
+
+    The record is frozen and its computed fields read only its own fields, so each is
+    remembered once read (a fact, the aggregates and a finding's evidence read them).
+    """
 
     kind = "indicator"
     label = "绩效指标"
@@ -123,8 +128,8 @@ class Indicator(Record):
     def key(self) -> str:
         return self.code
 
-    @computed_field(title="满意度指标")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="满意度指标")
+    @remembered
     def is_satisfaction(self) -> bool:
         """Whether the indicator measures satisfaction (by its 一级/二级 or its name)."""
         return (
@@ -192,39 +197,39 @@ class Indicator(Record):
             return None
         return with_implied_unit(parse_measure(self.actual), self.target_measure)
 
-    @computed_field(title="指标值类型")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="指标值类型")
+    @remembered
     def target_kind(self) -> MeasureKind | None:
         """quantity, percent, date, rank or qualitative; absent without a target."""
         return None if self.target is None else self.target_measure.kind
 
-    @computed_field(title="指标值方向")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="指标值方向")
+    @remembered
     def target_op(self) -> str | None:
         """The operator of the target: >=, <=, >, < or =; absent without a target."""
         return None if self.target is None else self.target_measure.op
 
-    @computed_field(title="指标值（规范化）")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="指标值（规范化）")
+    @remembered
     def target_normalized(self) -> str | None:
         """The target in canonical form, equal for targets that mean the same; absent without a target."""
         return None if self.target is None else self.target_measure.normalized
 
-    @computed_field(title="指标值计量单位")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="指标值计量单位")
+    @remembered
     def target_unit(self) -> str | None:
         """The target's unit (base unit after conversion); absent without a target."""
         return None if self.target is None else self.target_measure.unit
 
-    @computed_field(title="实际值类型")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="实际值类型")
+    @remembered
     def actual_kind(self) -> MeasureKind | None:
         """quantity, percent, date, rank or qualitative; absent without an actual."""
         measure = self.actual_measure
         return None if measure is None else measure.kind
 
-    @computed_field(title="偏离度（%）")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="偏离度（%）")
+    @remembered
     def deviation_pct(self) -> Decimal | None:
         """How far the actual lies above (+) or below (-) the target, in percent."""
         actual = self.actual_measure
@@ -232,28 +237,28 @@ class Indicator(Record):
             return None
         return deviation(self.target_measure, actual)
 
-    @computed_field(title="指标值为定性表述")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="指标值为定性表述")
+    @remembered
     def target_is_qualitative(self) -> bool | None:
         """Whether the target has no measurable number, date or rank; absent without a target."""
         return None if self.target is None else self.target_measure.kind is MeasureKind.QUALITATIVE
 
-    @computed_field(title="实际值为定性表述")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="实际值为定性表述")
+    @remembered
     def actual_is_qualitative(self) -> bool | None:
         """Whether the actual value has no measurable number, date or rank; absent without one."""
         actual = self.actual_measure
         return None if actual is None else actual.kind is MeasureKind.QUALITATIVE
 
-    @computed_field(title="实际值写作区间")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="实际值写作区间")
+    @remembered
     def actual_is_bound(self) -> bool | None:
         """Whether the actual is written as a bound (``≥90%``): a target, not a measurement."""
         actual = self.actual_measure
         return None if actual is None else actual.is_bound
 
-    @computed_field(title="按通用公式应得分")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="按通用公式应得分")
+    @remembered
     def expected_score(self) -> Decimal | None:
         """The score the common formula gives (domain.md): full marks when met, else pro rata.
 
@@ -262,8 +267,8 @@ class Indicator(Record):
         """
         return expected_score(self.weight, self.target_measure, self.actual_measure)
 
-    @computed_field(title="零目标被突破")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="零目标被突破")
+    @remembered
     def zero_target_exceeded(self) -> bool | None:
         """For a target of zero (``0起``, ``≤0次``): whether the measured actual is above it.
 
@@ -275,8 +280,8 @@ class Indicator(Record):
             return None
         return actual.number is not None and actual.number > 0
 
-    @computed_field(title="逾期天数")  # type: ignore[prop-decorator]
-    @property
+    @computed_field(title="逾期天数")
+    @remembered
     def days_late(self) -> int | None:
         """For a date target with a date actual: days after the deadline (negative = early)."""
         target, actual = self.target_measure, self.actual_measure

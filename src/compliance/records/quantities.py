@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from compliance.core.numbers import deviation_percent
+from compliance.core.remembered import remembered
 from compliance.records.vocabulary import Labeled
 
 
@@ -164,7 +165,7 @@ class Measure:
         """Whether the value states a bound (``≥90%``) rather than a measurement."""
         return self.op != "="
 
-    @property
+    @remembered
     def normalized(self) -> str:
         """A canonical text of the value, equal for values that mean the same."""
         if self.kind is MeasureKind.DATE and self.day:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable
+from functools import lru_cache
 
 _FORMATTER = string.Formatter()
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2018-\u201d"
@@ -37,15 +38,22 @@ def placeholders(text: str) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=1024)
 def tidy(text: str) -> str:
     """Drop the spaces YAML folding puts between lines of Chinese text."""
     return _FOLD_SPACE.sub("", text).strip()
 
 
+@lru_cache(maxsize=4096)
+def _pieces(text: str) -> tuple[tuple[str, str | None], ...]:
+    """A template's literal text and placeholders, parsed once (a pack has a few hundred)."""
+    return tuple((literal, name) for literal, name, _, _ in _FORMATTER.parse(tidy(text)))
+
+
 def render(text: str, lookup: Callable[[str], str]) -> str:
     """Fill every placeholder of ``text`` with ``lookup(name)``."""
     out = []
-    for literal, name, _, _ in _FORMATTER.parse(tidy(text)):
+    for literal, name in _pieces(text):
         out.append(literal)
         if name is not None:
             out.append(lookup(name))
