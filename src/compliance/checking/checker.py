@@ -58,7 +58,7 @@ class ProjectResult:
 
     def summary(self) -> dict[str, Any]:
         """Counts by severity and category, and by review status."""
-        by_severity = {s.value: 0 for s in Severity}
+        by_severity = dict.fromkeys(_SEVERITIES, 0)
         by_category: dict[str, int] = {}
         for f in self.findings:
             by_severity[f.severity.value] += 1
@@ -101,6 +101,9 @@ class CheckRun:
     def has_internal_errors(self) -> bool:
         """Whether a bug (not bad input) stopped a rule or a project."""
         return bool(self.rule_errors) or any(r.errors for r in self.results)
+
+
+_SEVERITIES = tuple(s.value for s in Severity)
 
 
 class Stopwatch:

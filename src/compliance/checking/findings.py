@@ -7,7 +7,7 @@ dates, labels), never from the engine's floats.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -21,7 +21,7 @@ from compliance.records.fields import PSEUDO_FIELDS, SEQ, FieldSpec, FieldType, 
 from compliance.records.kinds import RECORD_KINDS
 from compliance.records.project import Record
 from compliance.records.vocabulary import Severity
-from compliance.rules.messages import placeholders, render
+from compliance.rules.messages import TemplateError, placeholders, render
 from compliance.rules.pack import Rule
 from compliance.rules.spec import AnyOf, Clause, Condition
 from compliance.rules.wording import absent_words
@@ -139,6 +139,8 @@ class FindingLayout:
     fixed: tuple[Evidence, ...]
     """Absent records and parameters: the same for every finding of the rule."""
     references: tuple[str, ...]
+    shown: dict[str, Shown]
+    """How each placeholder of the message and recommendation reads its value, where known."""
 
     @classmethod
     def of(cls, rule: Rule) -> FindingLayout:
@@ -182,7 +184,46 @@ class FindingLayout:
         references = tuple(
             f"{r.title}{'，' + r.clause if r.clause else ''}" for r in spec.references
         )
-        return cls(rule, subject, tuple(aggregates), tuple(joins), tuple(fixed), references)
+        shown = {}
+        try:
+            names = [*placeholders(spec.message), *placeholders(spec.recommendation)]
+        except TemplateError:  # checked when the pack loads; rendering reports it if not
+            names = []
+        for name in dict.fromkeys(names):
+            getter = _shown(rule, name)
+            if getter is not None:
+                shown[name] = getter
+        return cls(rule, subject, tuple(aggregates), tuple(joins), tuple(fixed), references, shown)
+
+
+Shown = Callable[[Record, Mapping[str, Record], Mapping[str, Decimal | str]], str]
+"""A placeholder's value: from the subject, the joined records and the aggregate values."""
+
+
+def _shown(rule: Rule, name: str) -> Shown | None:
+    """How placeholder ``name`` reads its value, worked out once; None: look it up each time.
+
+    The common names only (a subject field, a parameter, an aggregate); anything else, or
+    a name that does not resolve, goes through :meth:`FindingBuilder.build`'s own lookup,
+    which also raises where this would.
+    """
+    spec = rule.spec
+    head, _, tail = name.partition(".")
+    if not tail:
+        if name == "subject":
+            return lambda subject, _joined, _aggregates: subject.display_name
+        field = schema(spec.subject).get(name)
+        if field is None:
+            return None
+        return lambda subject, _joined, _aggregates: display(field, getattr(subject, name))
+    if head == "params" and tail in rule.params:
+        text = display(None, rule.params[tail])
+        return lambda _subject, _joined, _aggregates: text
+    if head == "aggregates" and tail in spec.aggregates:
+        agg = spec.aggregates[tail]
+        money = _money_spec(agg.of, agg.field)
+        return lambda _subject, _joined, aggregates: display(money, aggregates[tail])
+    return None
 
 
 def _money_spec(kind: str, field_name: str | None) -> FieldSpec | None:
@@ -232,7 +273,12 @@ class FindingBuilder:
         aggregates = {name: exact((spec.id, name, subject.key)) for name in spec.aggregates}
         evidence = self._evidence(layout, subject, joined, aggregates)
 
+        shown = layout.shown
+
         def lookup(name: str) -> str:
+            getter = shown.get(name)
+            if getter is not None:
+                return getter(subject, joined, aggregates)
             head, _, tail = name.partition(".")
             if not tail:
                 if name == "subject":

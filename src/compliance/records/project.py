@@ -161,8 +161,14 @@ class Record(BaseModel):
 
     @property
     def location(self) -> Location | None:
-        """Where the record was written."""
-        return self._location
+        """Where the record was written.
+
+        Read from pydantic's store of private attributes directly: going through
+        ``self._location`` costs a ``__getattr__`` fallback (~3 µs, once per finding).
+        """
+        private = self.__pydantic_private__
+        where: Location | None = private.get("_location") if private else None
+        return where
 
     def located(self, where: Location) -> None:
         """Remember where the record was written (set once by the loader)."""

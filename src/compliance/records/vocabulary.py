@@ -142,4 +142,8 @@ class Severity(Labeled):
     @property
     def rank(self) -> int:
         """Order for sorting and ``--fail-on``: 0 is the most severe."""
-        return list(Severity).index(self)
+        return _SEVERITY_RANKS[self]
+
+
+_SEVERITY_RANKS = {severity: index for index, severity in enumerate(Severity)}
+"""Each severity's rank, counted once (read for every finding sorted, counted or written)."""
