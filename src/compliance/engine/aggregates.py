@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
+from functools import cache
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from compliance.core.numbers import percent, to_engine
@@ -127,13 +128,23 @@ def _relative(agg: Aggregate, subject: Record, value: Decimal | None) -> Decimal
 
 
 def _exact(record: Record, name: str) -> Any:
-    """A record's value as recorded (Decimal, date, enum value): compared exactly, unrounded."""
-    value = getattr(record, name)
-    return value.value if isinstance(value, StrEnum) else value
+    """A record's value as recorded (Decimal, date, enum member): compared exactly, unrounded.
+
+    An enum member is a ``StrEnum``: equal to its value and hashed like it, so it groups
+    and compares as the value does.
+    """
+    return getattr(record, name)
 
 
-def _key(record: Record, fields: Iterable[str]) -> tuple[Any, ...]:
-    return tuple([_exact(record, name) for name in fields])
+@cache
+def _keyer(fields: tuple[str, ...]) -> Callable[[Record], tuple[Any, ...]]:
+    """The values of ``fields`` of a record, as a tuple (one ``attrgetter``, made once)."""
+    if not fields:
+        return lambda _record: ()
+    get = attrgetter(*fields)
+    if len(fields) == 1:
+        return lambda record: (get(record),)
+    return get
 
 
 Selection = tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool, bool]
@@ -169,18 +180,19 @@ class _Pool:
         """The records by their ``match`` values, grouped when a selection first needs them."""
         if self._groups is None:
             self._groups = defaultdict(list)
+            key = _keyer(self.match)
             for record in self.records:
-                self._groups[_key(record, self.match)].append(record)
+                self._groups[key(record)].append(record)
         return self._groups
 
     def members(self, agg: Aggregate, subject: Record, picks: Selection) -> list[Record]:
         match, differ, exclude_self, earlier_only = picks
         if not (differ or exclude_self or earlier_only):
-            return self.groups.get(_key(subject, match), []) if match else self.records
+            return self.groups.get(_keyer(match)(subject), []) if match else self.records
         known = self._chosen.get((id(subject), picks))
         if known is not None:
             return known
-        candidates = self.groups.get(_key(subject, match), [])
+        candidates = self.groups.get(_keyer(match)(subject), [])
         here = self.facts[id(subject)]["seq"]
         theirs = [(_exact(subject, field), other) for other, field in differ]
         chosen = []
@@ -248,6 +260,12 @@ def _sum(members: list[Record], name: str) -> Decimal | None:
     return total
 
 
+def _converter(agg: Aggregate, spec: FieldSpec) -> Callable[[Any], Any]:
+    """How the aggregate's value crosses into the engine: a plain count is already whole."""
+    plain = not (agg.plus or agg.minus or agg.gap_from or agg.share_of)
+    return int if agg.fn is AggregateFn.COUNT and plain else CONVERTERS[spec.type]
+
+
 class Values(dict[tuple[str, str], Decimal | str]):
     """An aggregate's exact value by (signature, subject key); absent when undefined.
 
@@ -295,7 +313,7 @@ class AggregatePlan:
                     rule.aggregate_keys[name][1],
                     selection(agg),
                     _totaller(agg),
-                    CONVERTERS[types[name].type],
+                    _converter(agg, types[name]),
                     carried_field(signature),
                 )
                 self.by_kind[spec.subject].append(signature)
@@ -493,7 +511,7 @@ def _value(
             combined = None
         else:
             combined = total + other if agg.plus else total - other
-    return _relative(agg, subject, combined)
+    return _relative(agg, subject, combined) if agg.gap_from or agg.share_of else combined
 
 
 def compute(rule: Rule, project: ProjectRecords, facts: Facts) -> Iterator[AggregateValue]:
