@@ -141,10 +141,11 @@ def _keyer(fields: tuple[str, ...]) -> Callable[[Record], tuple[Any, ...]]:
     """The values of ``fields`` of a record, as a tuple (one ``attrgetter``, made once)."""
     if not fields:
         return lambda _record: ()
-    get = attrgetter(*fields)
     if len(fields) == 1:
-        return lambda record: (get(record),)
-    return get
+        one: Callable[[Record], Any] = attrgetter(fields[0])  # typed: mypyc checks the result
+        return lambda record: (one(record),)
+    many: Callable[[Record], tuple[Any, ...]] = attrgetter(*fields)
+    return many
 
 
 Selection = tuple[tuple[str, ...], tuple[tuple[str, str], ...], bool, bool]
