@@ -140,16 +140,17 @@ class Writer:
             bug = InternalProblem.from_exception(exc, f"rendering {self.name}", "", result.origin)
             result = ProjectResult(result.origin, errors=[*result.errors, bug])
             text = self.fallback(result.origin, bug)
+        waived = [result.is_waived(f) for f in result.findings]
         return Piece(
             result.origin,
             text,
             len(result.findings),
             len(result.undecided),
-            tuple(f.severity.rank for f in result.findings if not result.is_waived(f)),
+            tuple(f.severity.rank for f, w in zip(result.findings, waived, strict=True) if not w),
             bool(result.problems or result.errors),
             tuple(str(p) for p in result.problems),
             tuple(result.errors),
-            sum(1 for f in result.findings if result.is_waived(f)),
+            sum(waived),
         )
 
     def add(self, result: ProjectResult) -> None:
