@@ -132,3 +132,58 @@ def test_an_output_file_gets_the_usual_permissions_and_no_temporary_file_remains
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
     assert [p.name for p in target.parent.iterdir()] == ["result.jsonl"]
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The worker processes of a run: the children of its forkserver, found in /proc."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat[1])
+    servers = [p for p, parent in parents.items() if parent == pid and "forkserver" in commands[p]]
+    return [p for p, parent in parents.items() if parent in servers]
+
+
+def test_a_worker_that_dies_loses_only_its_chunks_and_says_so(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import write
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    forms = tmp_path / "forms"
+    write(forms, 1200)
+    target = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [str(BIN), "check", str(forms), "--jobs", "2", "--format", "jsonl", "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = _workers_of(process.pid)
+        partial = [p for p in tmp_path.glob(".out.jsonl.*") if p.stat().st_size > 100]
+        if len(workers) == 2 and partial:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None and len(workers) == 2, "the run ended before a worker died"
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 3, err[-2000:]  # an internal error, not bad input
+    assert "ended unexpectedly (exit code -9)" in err
+    lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [Path(line["origin"]).name for line in lines] == [
+        p.name for p in sorted(forms.glob("*/*.yaml"))
+    ]
+    lost = [line for line in lines if line["errors"]]
+    assert 0 < len(lost) <= batch.IN_FLIGHT * batch.CHUNK
+    assert all(e["kind"] == "internal" for line in lost for e in line["errors"])
+    assert sum(1 for line in lines if line["findings"]) > len(lines) // 2  # the others checked
