@@ -2,7 +2,8 @@
 
 Why: durable-rules' C core holds the GIL, so threads give nothing; processes do.
 Each worker process loads and compiles the rule pack once, then checks chunks of
-project paths and renders each project's output itself (a
+project paths (stage by stage for the whole chunk: :meth:`Checker.check_projects`)
+and renders each project's output itself (a
 :class:`~compliance.output.stream.Piece`: a string and a few counts), so the parent
 only writes. At most a few chunks per worker are in flight and nothing else is
 kept, so memory stays flat however many projects there are. Workers are started
@@ -109,9 +110,7 @@ def _check_chunk(paths: list[str]) -> list[Piece]:
     job = _job
     assert job is not None
     return [
-        writer.piece(job.reviewed(result))
-        for p in paths
-        for result in checker.check_source(Path(p))
+        writer.piece(job.reviewed(result)) for result in checker.check_paths(list(map(Path, paths)))
     ]
 
 
@@ -169,11 +168,11 @@ class Batch:
         """Output pieces in the order of ``items``, each once it and those before it are done."""
         projects = sum(1 for item in items if isinstance(item, str))
         if self.jobs == 1 or projects <= SMALL_RUN:
-            for item in items:
+            for chunk in _chunks(items):
                 results = (
-                    [item]
-                    if isinstance(item, ProjectResult)
-                    else self.checker.check_source(Path(item))
+                    [chunk]
+                    if isinstance(chunk, ProjectResult)
+                    else self.checker.check_paths(list(map(Path, chunk)))
                 )
                 yield from (self.writer.piece(self.job.reviewed(result)) for result in results)
             return
