@@ -88,11 +88,6 @@ class CheckRun:
         return [f for r in self.results for f in r.findings]
 
     @property
-    def open_findings(self) -> list[Finding]:
-        """Findings no valid waiver explains: the ones ``--fail-on`` counts."""
-        return [f for r in self.results for f in r.findings if not r.is_waived(f)]
-
-    @property
     def has_errors(self) -> bool:
         """Whether anything could not be checked."""
         return bool(self.rule_errors) or any(r.problems or r.errors for r in self.results)
@@ -197,12 +192,14 @@ class Checker:
         results = [ProjectResult(p.origin, p) for p in projects]
         live = list(range(len(projects)))
 
-        def stage(name: str, step: Callable[[int], bool]) -> None:
+        def stage(name: str, step: Callable[[int], None]) -> None:
+            """``step`` on each project still going; one with bad records stops (as it is)."""
             nonlocal live
             kept = []
             for i in live:
                 try:
-                    if step(i):
+                    step(i)
+                    if not results[i].problems:
                         kept.append(i)
                 except Exception as exc:  # a bug outside any one rule ends this project only
                     origin = projects[i].origin
@@ -217,31 +214,26 @@ class Checker:
         matches: dict[int, list[Match]] = {}
         aggregates: dict[int, ProjectAggregates] = {}
 
-        def to_facts(i: int) -> bool:
+        def to_facts(i: int) -> None:
             facts[i] = self.facts(projects[i], results[i])
-            return not results[i].problems
 
-        def aggregate(i: int) -> bool:
+        def aggregate(i: int) -> None:
             project = projects[i]
             by_record[i] = {id(r): f for r, f in zip(project.records, facts[i], strict=True)}
             values[i] = self.aggregate(project, by_record[i], facts[i], results[i])
-            return True
 
-        def run(i: int) -> bool:
+        def run(i: int) -> None:
             done = self.engine.run(facts[i])
             origin = projects[i].origin
             results[i].errors.extend(replace(e, project=origin) for e in done.errors)
             matches[i] = done.matches
-            return True
 
-        def find(i: int) -> bool:
+        def find(i: int) -> None:
             aggregates[i] = self.aggregates.by_rule(values[i])
             self.findings(projects[i], aggregates[i], matches[i], results[i])
-            return True
 
-        def undecided(i: int) -> bool:
+        def undecided(i: int) -> None:
             self.undecided(projects[i], by_record[i], aggregates[i], results[i])
-            return True
 
         stage("facts", to_facts)
         stage("aggregates", aggregate)

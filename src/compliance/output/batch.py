@@ -162,6 +162,7 @@ class Batch:
         self.job = job
         self.writer = job.writer(len(checker.pack.rules))
         self.jobs = max(1, jobs)
+        self._context = _context()
         self._workers: list[_Worker] = []
 
     def run(self, items: list[str | ProjectResult]) -> Iterator[Piece]:
@@ -179,47 +180,45 @@ class Batch:
         yield from self._parallel(items)
 
     def _parallel(self, items: list[str | ProjectResult]) -> Iterator[Piece]:
-        context = _context()
-        self._workers = [_Worker(context, self.job) for _ in range(self.jobs)]
+        self._workers = [_Worker(self._context, self.job) for _ in range(self.jobs)]
         order: deque[int | Piece] = deque()
         """What to output next: a chunk (by number) or a piece already rendered here."""
         done: dict[int, list[Piece]] = {}
-        chunks = _chunks(items)
-        limit = IN_FLIGHT
+        pending = enumerate(_chunks(items))
+        more = True
         try:
-            numbered = enumerate(chunks)
-            exhausted = False
-            while True:
-                while not exhausted:
-                    worker = min(self._workers, key=lambda w: len(w.chunks))
-                    if len(worker.chunks) >= limit:
-                        break
-                    try:
-                        number, chunk = next(numbered)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    if isinstance(chunk, ProjectResult):  # a path in error: its piece is ready
-                        order.append(self.writer.piece(chunk))
-                        continue
-                    order.append(number)
-                    worker.send(number, chunk)
+            while more or order:
+                more = more and self._feed(pending, order)
                 while order and (isinstance(order[0], Piece) or order[0] in done):
                     head = order.popleft()
                     yield from [head] if isinstance(head, Piece) else done.pop(head)
-                if not order and exhausted:
-                    break
-                if order:
-                    self._receive(done, context)
+                if order:  # its head is a chunk still being checked
+                    self._receive(done)
             for worker in self._workers:
                 worker.conn.send(None)
                 worker.process.join()
         finally:
             self.stop()
 
-    def _receive(
-        self, done: dict[int, list[Piece]], context: multiprocessing.context.BaseContext
-    ) -> None:
+    def _feed(
+        self, pending: Iterator[tuple[int, list[str] | ProjectResult]], order: deque[int | Piece]
+    ) -> bool:
+        """Send chunks to the least busy workers until each has its fill; False when none is left."""
+        while True:
+            worker = min(self._workers, key=lambda w: len(w.chunks))
+            if len(worker.chunks) >= IN_FLIGHT:
+                return True
+            item = next(pending, None)
+            if item is None:
+                return False
+            number, chunk = item
+            if isinstance(chunk, ProjectResult):  # a path in error: its piece is ready
+                order.append(self.writer.piece(chunk))
+            else:
+                order.append(number)
+                worker.send(number, chunk)
+
+    def _receive(self, done: dict[int, list[Piece]]) -> None:
         """Wait until some worker answers; keep its chunk's pieces (or report it died)."""
         busy = {w.conn: w for w in self._workers if w.chunks}
         for conn in wait(list(busy)):
@@ -227,17 +226,12 @@ class Batch:
             try:
                 pieces = worker.conn.recv()
             except (EOFError, OSError):
-                self._replace(worker, done, context)
+                self._replace(worker, done)
                 continue
             number, _ = worker.chunks.popleft()
             done[number] = pieces
 
-    def _replace(
-        self,
-        worker: _Worker,
-        done: dict[int, list[Piece]],
-        context: multiprocessing.context.BaseContext,
-    ) -> None:
+    def _replace(self, worker: _Worker, done: dict[int, list[Piece]]) -> None:
         """A worker died (a crash in the engine, killed): its chunks in flight are lost."""
         worker.process.join(timeout=5)
         code = worker.process.exitcode
@@ -250,7 +244,7 @@ class Batch:
                 )
                 for path in chunk
             ]
-        self._workers[self._workers.index(worker)] = _Worker(context, self.job)
+        self._workers[self._workers.index(worker)] = _Worker(self._context, self.job)
 
     def stop(self) -> None:
         """End the workers now (after Ctrl-C, or when the caller stops reading)."""
