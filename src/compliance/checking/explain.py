@@ -77,9 +77,10 @@ def evaluate(
     own: Record | None,
     rule: Rule,
     aggregates: Mapping[str, AggregateValue],
+    prepared: Preparations,
 ) -> Check:
     """One condition on the facts in ``facts``, decided by :func:`decide_condition`, in words."""
-    found = decide_condition(rule, cond, scope, facts, Preparations())
+    found = decide_condition(rule, cond, scope, facts, prepared)
     name = aggregate_of(cond)
     if name is not None:
         left = display(None, aggregates[name].value) if name in aggregates else "（无）"
@@ -179,7 +180,16 @@ class Explainer:
                 else Scope(spec.subject, spec.subject, frozenset(spec.aggregates), self.rule.params)
             )
             checks.append(
-                evaluate(cond, scope, facts, self.agg_types, subject, self.rule, aggregates)
+                evaluate(
+                    cond,
+                    scope,
+                    facts,
+                    self.agg_types,
+                    subject,
+                    self.rule,
+                    aggregates,
+                    self.decider.prepared,
+                )
             )
         if len(checks) == 1:
             return checks[0]
@@ -208,6 +218,8 @@ class Explainer:
     def _related_clause(self, clause: Clause, scope: Scope, facts: Facts, record: Record) -> bool:
         conditions = clause.any if isinstance(clause, AnyOf) else [clause]
         return any(
-            evaluate(c, scope, facts, self.agg_types, record, self.rule, {}).held
+            evaluate(
+                c, scope, facts, self.agg_types, record, self.rule, {}, self.decider.prepared
+            ).held
             for c in conditions
         )

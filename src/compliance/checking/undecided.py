@@ -297,7 +297,7 @@ def _any_of(nodes: list[Node]) -> Node:
     return Node(truth, words, max(node.cost for node in nodes))
 
 
-def _all_of(nodes: list[Node], cost: int = 0) -> Node:
+def _all_of(nodes: list[Node]) -> Node:
     """Kleene's AND, the cheap parts decided first (the order does not change the value).
 
     Its words are those of the parts not false, in the rule's own order.
@@ -321,7 +321,7 @@ def _all_of(nodes: list[Node], cost: int = 0) -> Node:
             for need in node.words(facts, decider)
         ]
 
-    return Node(all_of, words, cost)
+    return Node(all_of, words)
 
 
 def _clauses(rule: Rule, clauses: list[Clause], scope: Scope, prepared: Preparations) -> list[Node]:
@@ -404,7 +404,10 @@ def decide_condition(
 ) -> ConditionOutcome:
     """Decide one condition on the engine facts bound in ``facts`` (``$m``: the record tested).
 
-    The one Python evaluation of a condition: the 未能核查 decider and ``explain`` both call it.
+    For ``explain``, which also shows the values compared. The 未能核查 decider runs the
+    same prepared condition through :func:`_condition_node`; both decide with the
+    operator table's entry and :func:`_operand_value`, and
+    ``tests/test_undecided_fast.py`` and ``tests/test_explain.py`` hold them to the engine.
     """
     found = prepared.condition(rule, cond, scope)
     own = facts.get(found.pattern, {})
