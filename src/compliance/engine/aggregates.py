@@ -397,7 +397,7 @@ class AggregatePlan:
     ) -> None:
         """Put each aggregate value on its subject's fact, converted once for the engine."""
         by_kind = self._carried
-        engine = values.engine if isinstance(values, Values) else {}
+        engine = values.engine
         for record in project.records:
             planned = by_kind.get(record.kind)
             if not planned:
@@ -428,7 +428,7 @@ class ProjectAggregates(Mapping[tuple[str, str, str], AggregateValue]):
         self._built: dict[tuple[str, str, str], AggregateValue] = {}
         self._facts: dict[tuple[str, str], dict[str, Any]] = {}
         """The fact of each (signature, subject), ``{}`` without a value: rules share it."""
-        self._engine = values.engine if isinstance(values, Values) else {}
+        self._engine = values.engine
 
     def _fact(self, signature: str, subject: str) -> dict[str, Any]:
         key = (signature, subject)
