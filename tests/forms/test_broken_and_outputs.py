@@ -139,3 +139,11 @@ def test_a_reader_bug_is_an_internal_error_of_that_file_only(
     projects = json.loads(out)["projects"]
     assert projects[0]["summary"]["findings"] == 6
     assert projects[1]["errors"][0]["kind"] == "internal"
+
+
+@pytest.mark.parametrize("name", ["form.xlsx", "form.docx"])
+def test_an_empty_form_file_says_it_is_empty(cli: CliRun, tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_bytes(b"")
+    code, _, err = cli("check", str(tmp_path / name))
+    assert code == 2 and "Traceback" not in err
+    assert f"{name}: error: is empty (0 bytes)" in err

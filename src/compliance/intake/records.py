@@ -149,6 +149,8 @@ def read_grids(path: Path, shown: str) -> list[Grid]:
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
         raise InputError.single(shown, f"cannot read {OLD_FORMATS[suffix]}")
+    if suffix in SPREADSHEET_SUFFIXES | WORD_SUFFIXES and path.stat().st_size == 0:
+        raise InputError.single(shown, "is empty (0 bytes): no workbook or Word document in it")
     if suffix in SPREADSHEET_SUFFIXES:
         return read_spreadsheet(path, shown)
     if suffix in WORD_SUFFIXES:

@@ -66,6 +66,7 @@ RegisterName = Literal[
     "adjustments",
     "surveys",
     "form_funds",
+    "spending_areas",
 ]
 REGISTERS: tuple[str, ...] = typing.get_args(RegisterName)
 """Sections whose records an evaluator can declare complete (``coverage:``)."""
