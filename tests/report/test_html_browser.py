@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,35 +24,11 @@ import pytest
 import yaml
 
 from compliance.output.report import Report
+from tests.browser import launch, need_browser
 from tests.conftest import CASES, ROOT
 from tests.report.conftest import SEED
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = ROOT / "out" / "screenshots" / "qingdao-egov-2020.png"
-
-
-def _need_browser() -> None:
-    missing = []
-    if not Path(CHROMIUM).exists():
-        missing.append("Debian chromium (apt-get install chromium)")
-    try:
-        import PIL  # noqa: F401
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright and pillow (pip install -e '.[dev]')")
-    if missing:
-        message = "browser test needs " + ", ".join(missing)
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " — CI must install them (make test does)")
-        pytest.skip(message)
 
 
 class Opened:
@@ -70,7 +45,7 @@ class Opened:
 
 @pytest.fixture(scope="module")
 def opened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     from compliance.cli.main import main
@@ -86,13 +61,7 @@ def opened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
     finally:
         os.chdir(cwd)
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(folder / "profile"),  # a fresh --user-data-dir
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1200, "height": 900},
-        )
+        context = launch(p, folder / "profile")
         try:
             page = context.new_page()
             opened = Opened(page, context.new_cdp_session(page), html)

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser import launch, need_browser
 from tests.conftest import ROOT
-from tests.report.test_html_browser import CHROMIUM, FLAGS, _need_browser
 
 SCREENSHOT = ROOT / "out" / "screenshots" / "site-index.png"
 
@@ -25,7 +25,7 @@ class Index:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     from compliance.cli.main import main
@@ -38,13 +38,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     finally:
         os.chdir(cwd)
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(site.parent / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1200, "height": 900},
-        )
+        context = launch(p, site.parent / "profile")
         try:
             page = context.new_page()
             requests: list[str] = []

@@ -19,8 +19,8 @@ import uvicorn
 
 from compliance.review.store.database import Store
 from compliance.review.web.app import create_app
+from tests.browser import launch, need_browser
 from tests.conftest import ROOT, CliRun
-from tests.report.test_html_browser import CHROMIUM, FLAGS, _need_browser
 from tests.review.conftest import YEAR1, YEAR2
 
 SCREENSHOT = ROOT / "out" / "screenshots" / "review-page.png"
@@ -36,7 +36,7 @@ def _free_port() -> int:
 @pytest.fixture
 def served(cli: CliRun, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(base URL, store URL) of a running review page over year 1's stored check."""
-    _need_browser()
+    need_browser()
     url = f"sqlite:///{tmp_path / 'compliance.db'}"
     code, _, err = cli("check", str(YEAR1), "--store", url, "--fail-on", "none")
     assert code == 0, err
@@ -66,13 +66,7 @@ def test_record_a_waiver_in_the_browser_and_the_next_check_honours_it(
 
     base, store_url = served
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1200, "height": 900},
-        )
+        context = launch(p, tmp_path / "profile")
         try:
             page = context.new_page()
             errors: list[str] = []
