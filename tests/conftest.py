@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,6 +45,17 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
         return code, out, err
 
     return run
+
+
+def main_at_root(*args: str) -> int:
+    """Run ``compliance`` from the project root where the ``cli`` fixture cannot serve
+    (module-scoped fixtures); the working folder is restored afterwards."""
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        return main(list(args))
+    finally:
+        os.chdir(cwd)
 
 
 def pytest_configure(config: pytest.Config) -> None:

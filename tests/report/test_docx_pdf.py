@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, main_at_root
 from tests.report.conftest import SEED
 
 PAGES = ROOT / "out" / "screenshots" / "word"
@@ -40,18 +40,12 @@ def _run(*args: str, cwd: Path | None = None) -> str:
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _need_tools()
-    from compliance.cli.main import main
-
     folder = tmp_path_factory.mktemp("word")
     docx = folder / "report.docx"
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        assert (
-            main(["report", str(SEED.relative_to(ROOT)), "--format", "docx", "-o", str(docx)]) == 0
-        )
-    finally:
-        os.chdir(cwd)
+    assert (
+        main_at_root("report", str(SEED.relative_to(ROOT)), "--format", "docx", "-o", str(docx))
+        == 0
+    )
     profile = folder / "lo-profile"  # a fresh LibreOffice profile: no lock shared with others
     _run(
         "soffice",

@@ -14,7 +14,6 @@ character would be drawn as that same box and the comparison would fail.
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ import yaml
 
 from compliance.output.report import Report
 from tests.browser import launch, need_browser
-from tests.conftest import CASES, ROOT
+from tests.conftest import CASES, ROOT, main_at_root
 from tests.report.conftest import SEED
 
 SCREENSHOT = ROOT / "out" / "screenshots" / "qingdao-egov-2020.png"
@@ -48,18 +47,12 @@ def opened(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
     need_browser()
     from playwright.sync_api import sync_playwright
 
-    from compliance.cli.main import main
-
     folder = tmp_path_factory.mktemp("html")
     html = folder / "report.html"
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        assert (
-            main(["report", str(SEED.relative_to(ROOT)), "--format", "html", "-o", str(html)]) == 0
-        )
-    finally:
-        os.chdir(cwd)
+    assert (
+        main_at_root("report", str(SEED.relative_to(ROOT)), "--format", "html", "-o", str(html))
+        == 0
+    )
     with sync_playwright() as p:
         context = launch(p, folder / "profile")
         try:

@@ -8,25 +8,15 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from tests.conftest import CASES, CliRun
+from tests.conftest import CASES, CliRun, main_at_root
 
 PROJECTS = sorted(p.parent.name for p in CASES.rglob("project.yaml"))  # cases/real/* too
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from compliance.cli.main import main
-    from tests.conftest import ROOT
-
     folder = tmp_path_factory.mktemp("site") / "site"
-    import os
-
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        assert main(["report", "cases", "--site", str(folder)]) == 0
-    finally:
-        os.chdir(cwd)
+    assert main_at_root("report", "cases", "--site", str(folder)) == 0
     return folder
 
 

@@ -3,7 +3,6 @@ test_html_browser.py for how and why), sorted by clicking, pages reached by link
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.browser import launch, need_browser
-from tests.conftest import ROOT
+from tests.conftest import ROOT, main_at_root
 
 SCREENSHOT = ROOT / "out" / "screenshots" / "site-index.png"
 
@@ -28,15 +27,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     need_browser()
     from playwright.sync_api import sync_playwright
 
-    from compliance.cli.main import main
-
     site = tmp_path_factory.mktemp("site")
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        assert main(["report", "cases", "--site", str(site)]) == 0
-    finally:
-        os.chdir(cwd)
+    assert main_at_root("report", "cases", "--site", str(site)) == 0
     with sync_playwright() as p:
         context = launch(p, site.parent / "profile")
         try:
