@@ -66,6 +66,33 @@ def _stored(store: Store, scenario: Scenario, rule: str) -> int:
         return found.id
 
 
+def _decide(
+    store: Store,
+    scenario: Scenario,
+    rule: str,
+    *,
+    kind: str,
+    reviewer: str,
+    reason: str,
+    state: str | None = None,
+    deadline: dt.date | None = None,
+) -> None:
+    """Record a reviewer's decision on the latest stored finding of ``rule``."""
+    finding_id = _stored(store, scenario, rule)
+    with store.session() as session:
+        finding = session.get(StoredFinding, finding_id)
+        assert finding is not None
+        record_decision(
+            session,
+            finding,
+            kind=kind,
+            reviewer=reviewer,
+            reason=reason,
+            state=state,
+            deadline=deadline,
+        )
+
+
 def _check_and_store(
     scenario: Scenario, pack: RulePack, store: Store, tmp_path: Path, year: int
 ) -> None:
@@ -102,21 +129,13 @@ def project_spent(scenario: Scenario, spent: str) -> None:
 @given(parsers.parse("复核人“{who}”对问题 {rule} 记录说明“{reason}”"))
 @when(parsers.parse("复核人“{who}”对问题 {rule} 记录说明“{reason}”"))
 def record_waiver(scenario: Scenario, store: Store, who: str, rule: str, reason: str) -> None:
-    finding_id = _stored(store, scenario, rule)
-    with store.session() as session:
-        finding = session.get(StoredFinding, finding_id)
-        assert finding is not None
-        record_decision(session, finding, kind=WAIVER, reviewer=who, reason=reason)
+    _decide(store, scenario, rule, kind=WAIVER, reviewer=who, reason=reason)
 
 
 @given(parsers.parse("复核人“{who}”撤销问题 {rule} 的说明，理由“{reason}”"))
 @when(parsers.parse("复核人“{who}”撤销问题 {rule} 的说明，理由“{reason}”"))
 def revoke_waiver(scenario: Scenario, store: Store, who: str, rule: str, reason: str) -> None:
-    finding_id = _stored(store, scenario, rule)
-    with store.session() as session:
-        finding = session.get(StoredFinding, finding_id)
-        assert finding is not None
-        record_decision(session, finding, kind=REVOCATION, reviewer=who, reason=reason)
+    _decide(store, scenario, rule, kind=REVOCATION, reviewer=who, reason=reason)
 
 
 @given(parsers.parse("复核人“{who}”将问题 {rule} 记为{state}，期限 {deadline}，理由“{reason}”"))
@@ -124,19 +143,16 @@ def revoke_waiver(scenario: Scenario, store: Store, who: str, rule: str, reason:
 def record_rectification(
     scenario: Scenario, store: Store, who: str, rule: str, state: str, deadline: str, reason: str
 ) -> None:
-    finding_id = _stored(store, scenario, rule)
-    with store.session() as session:
-        finding = session.get(StoredFinding, finding_id)
-        assert finding is not None
-        record_decision(
-            session,
-            finding,
-            kind=RECTIFICATION,
-            reviewer=who,
-            reason=reason,
-            state=state,
-            deadline=dt.date.fromisoformat(deadline),
-        )
+    _decide(
+        store,
+        scenario,
+        rule,
+        kind=RECTIFICATION,
+        reviewer=who,
+        reason=reason,
+        state=state,
+        deadline=dt.date.fromisoformat(deadline),
+    )
 
 
 @then(parsers.re(r"问题 (?P<rule>[A-Z]{2}\d{2}) 为(?P<label>已说明|待整改)$"))
