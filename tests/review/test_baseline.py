@@ -25,6 +25,17 @@ def _year1(cli: CliRun, tmp_path: Path) -> str:
     return str(path)
 
 
+def _tg07_waived(tmp_path: Path) -> Path:
+    """A waivers file that accepts TG07 on the project (the reviewer's 说明)."""
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(
+        "waivers:\n  - {rule: TG07, subject: 'project:project', reason: 指标见附表,"
+        " accepted_by: 王评价, date: 2023-03-01}\n",
+        encoding="utf-8",
+    )
+    return waivers
+
+
 def test_json_marks_new_and_repeated_and_lists_the_resolved(cli: CliRun, tmp_path: Path) -> None:
     old = _year1(cli, tmp_path)
     code, out, err = cli("check", str(YEAR2), "--format", "json", "--baseline", old)
@@ -119,12 +130,7 @@ def test_the_api_takes_waivers_and_a_baseline(cli: CliRun, tmp_path: Path) -> No
     from compliance.api import check
 
     old = _year1(cli, tmp_path)
-    waivers = tmp_path / "w.yaml"
-    waivers.write_text(
-        "waivers:\n  - {rule: TG07, subject: 'project:project', reason: 指标见附表,"
-        " accepted_by: 王评价, date: 2023-03-01}\n",
-        encoding="utf-8",
-    )
+    waivers = _tg07_waived(tmp_path)
     run = check(YEAR2, waivers=[waivers], baseline=old)
     (result,) = run.results
     assert result.review is not None
@@ -138,12 +144,7 @@ def test_the_summary_workbook_shows_the_states(cli: CliRun, tmp_path: Path) -> N
     import python_calamine
 
     old = _year1(cli, tmp_path)
-    waivers = tmp_path / "w.yaml"
-    waivers.write_text(
-        "waivers:\n  - {rule: TG07, subject: 'project:project', reason: 指标见附表,"
-        " accepted_by: 王评价, date: 2023-03-01}\n",
-        encoding="utf-8",
-    )
+    waivers = _tg07_waived(tmp_path)
     out = tmp_path / "汇总表.xlsx"
     code, _, err = cli(
         "check",
