@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,6 +46,17 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
         return code, out, err
 
     return run
+
+
+def generated_forms(folder: Path, count: int) -> list[Path]:
+    """``count`` synthetic forms written to ``folder`` by benchmarks/generate.py (not a
+    package: its folder is on the path only while importing); their files in order."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import write
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return write(folder, count)
 
 
 def main_at_root(*args: str) -> int:

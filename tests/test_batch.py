@@ -21,7 +21,7 @@ from compliance.output import batch
 from compliance.output.stream import project_data
 from compliance.review.run import review_own
 from compliance.rules.pack import RulePack
-from tests.conftest import CASES, DATA, ROOT, CliRun
+from tests.conftest import CASES, DATA, ROOT, CliRun, generated_forms
 
 BIN = Path(sys.executable).parent / "compliance"
 
@@ -88,13 +88,8 @@ def _interruptible() -> None:
 def test_an_interrupted_run_leaves_no_output_file_and_says_what_was_checked(
     tmp_path: Path, stop: signal.Signals
 ) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from generate import write
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
     forms = tmp_path / "forms"
-    write(forms, 1500)
+    generated_forms(forms, 1500)
     target = tmp_path / "out" / "result.json"
     process = subprocess.Popen(
         [str(BIN), "check", str(forms), "--jobs", "2", "--format", "json", "-o", str(target)],
@@ -152,13 +147,8 @@ def _workers_of(pid: int) -> list[int]:
 
 
 def test_a_worker_that_dies_loses_only_its_chunks_and_says_so(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from generate import write
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
     forms = tmp_path / "forms"
-    write(forms, 1200)
+    generated_forms(forms, 1200)
     target = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [str(BIN), "check", str(forms), "--jobs", "2", "--format", "jsonl", "-o", str(target)],

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import sys
 from base64 import b64decode
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from compliance.core.limits import Limits, current_limits
 from compliance.core.yamlfile import PathKey, parse_yaml
 from compliance.records import loading
 from compliance.records.loading import ProjectRecords, load_project
-from tests.conftest import CASES, DATA, ROOT, RULES
+from tests.conftest import CASES, DATA, ROOT, RULES, generated_forms
 from tests.yaml_reference import reference_parse
 
 TIGHT = Limits(depth=4, aliases=2, nodes=60, string=30, items=4)
@@ -175,20 +174,11 @@ def _stored(record: Any) -> tuple[Any, ...]:
     return type(record).__name__, fields, sorted(record.model_fields_set), record.location
 
 
-def _generated(folder: Path, count: int) -> list[Path]:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from generate import write
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return write(folder, count)
-
-
 def test_projects_load_as_with_the_reference_reader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     paths = sorted(p for p in CASES.iterdir() if p.is_dir())
-    paths += _generated(tmp_path / "forms", 40)
+    paths += generated_forms(tmp_path / "forms", 40)
     damaged = tmp_path / "damaged"
     damaged.mkdir()
     for number, (name, data) in enumerate(_corpus()):
