@@ -62,6 +62,11 @@ def test_the_bundled_templates_stay_the_default(cli: CliRun) -> None:
     assert "某市财政局" not in html
 
 
+def _word_report(cli: CliRun, folder: Path, out: Path, *more: str) -> tuple[int, str, str]:
+    """``compliance report`` of the seed case as a .docx from the templates in ``folder``."""
+    return cli("report", SEED, "--format", "docx", "-o", str(out), "--template", str(folder), *more)
+
+
 def _bureau_docx(folder: Path, parts: list[tuple[str, str]], cover: str = "") -> Path:
     doc = Document()
     doc.add_paragraph("{%p for p in projects %}")
@@ -89,18 +94,7 @@ def test_a_bureau_word_template(cli: CliRun, tmp_path: Path) -> None:
         [("一、评价结论", "conclusion"), ("二、项目基本情况", "basic"), ("三、问题", "problems")],
     )
     out = tmp_path / "r.docx"
-    code, _, err = cli(
-        "report",
-        SEED,
-        "--format",
-        "docx",
-        "-o",
-        str(out),
-        "--template",
-        str(folder),
-        "--cover",
-        "报告编号=绩评〔2021〕7号",
-    )
+    code, _, err = _word_report(cli, folder, out, "--cover", "报告编号=绩评〔2021〕7号")
     assert (code, err) == (0, "")
     doc = Document(str(out))
     texts = [p.text for p in doc.paragraphs]
@@ -143,16 +137,7 @@ def test_template_errors_are_located(
 
 def test_a_word_template_error_names_the_file_and_the_text(cli: CliRun, tmp_path: Path) -> None:
     path = _bureau_docx(tmp_path, [("一、评价结论", "conclusion")], cover="报告编号：{{ p.cover }")
-    code, out, err = cli(
-        "report",
-        SEED,
-        "--format",
-        "docx",
-        "-o",
-        str(tmp_path / "r.docx"),
-        "--template",
-        str(tmp_path),
-    )
+    code, out, err = _word_report(cli, tmp_path, tmp_path / "r.docx")
     assert (code, out) == (2, "")
     assert re.match(
         rf"{re.escape(str(path))}:\d+:0: error: template error: unexpected '}}'", err
@@ -183,16 +168,7 @@ def test_exported_templates_reproduce_the_bundled_report(cli: CliRun, tmp_path: 
 
 def test_an_undefined_name_in_a_word_template_is_located(cli: CliRun, tmp_path: Path) -> None:
     path = _bureau_docx(tmp_path, [("一、评价结论", "conclusion")], cover="编号：{{ p.numbr }}")
-    code, out, err = cli(
-        "report",
-        SEED,
-        "--format",
-        "docx",
-        "-o",
-        str(tmp_path / "r.docx"),
-        "--template",
-        str(tmp_path),
-    )
+    code, out, err = _word_report(cli, tmp_path, tmp_path / "r.docx")
     assert (code, out) == (2, "")
     found = re.match(rf"{re.escape(str(path))}:(\d+):0: error: template error: .*numbr", err)
     assert found and int(found.group(1)) > 0, err
