@@ -50,21 +50,25 @@ def register(commands: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def existing_store(text: str | None) -> Store:
-    """Open a store that must already exist (reading never creates an SQLite file)."""
+def existing_store_or_report(text: str | None) -> Store | None:
+    """The existing store (never creating an SQLite file), or None after saying why not."""
     from sqlalchemy.engine import make_url
 
     from compliance.review.store.database import Store, store_url
 
-    url = store_url(text or DEFAULT_URL)
-    parsed = make_url(url)
-    if (
-        parsed.get_backend_name() == "sqlite"
-        and parsed.database
-        and not Path(parsed.database).is_file()
-    ):
-        raise InputError.single(parsed.database, "no such store (run check --store first)")
-    return Store.open(text or DEFAULT_URL)
+    try:
+        url = store_url(text or DEFAULT_URL)
+        parsed = make_url(url)
+        if (
+            parsed.get_backend_name() == "sqlite"
+            and parsed.database
+            and not Path(parsed.database).is_file()
+        ):
+            raise InputError.single(parsed.database, "no such store (run check --store first)")
+        return Store.open(text or DEFAULT_URL)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return None
 
 
 def _data(found: ProjectHistory) -> dict[str, Any]:
@@ -120,10 +124,8 @@ def run(args: argparse.Namespace) -> int:
     """Print the history of every stored project whose name contains PROJECT."""
     from compliance.review.store.queries import find_projects, history
 
-    try:
-        store = existing_store(args.store)
-    except InputError as exc:
-        print(exc, file=sys.stderr)
+    store = existing_store_or_report(args.store)
+    if store is None:
         return EXIT_BAD_INPUT
     try:
         with store.session() as session:

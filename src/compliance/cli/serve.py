@@ -7,9 +7,8 @@ import sys
 from typing import Any
 
 from compliance.cli import EXIT_BAD_INPUT, EXIT_CLEAN
-from compliance.cli.history import existing_store
+from compliance.cli.history import existing_store_or_report
 from compliance.cli.review_options import add_store_option
-from compliance.core.errors import InputError
 
 EPILOG = """\
 security:   binds to 127.0.0.1 unless --host says otherwise; every form carries a CSRF token,
@@ -41,10 +40,8 @@ def run(args: argparse.Namespace) -> int:
 
     from compliance.review.web.app import LOOPBACK, create_app
 
-    try:
-        store = existing_store(args.store)
-    except InputError as exc:
-        print(exc, file=sys.stderr)
+    store = existing_store_or_report(args.store)
+    if store is None:
         return EXIT_BAD_INPUT
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {args.host}: reachable from other machines", file=sys.stderr)
