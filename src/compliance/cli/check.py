@@ -216,13 +216,11 @@ def _whole_run(args: argparse.Namespace, checker: Checker) -> int:
     已整改 findings and unused waivers only at the end, and records the whole run.
     """
     from compliance.cli.common import render_or_report, report_errors, write_output
-    from compliance.cli.review import ReviewInputs, report_unused
+    from compliance.cli.review import report_unused, review_inputs_or_report
     from compliance.core.errors import InputError
 
-    try:
-        review = ReviewInputs.from_args(args)
-    except InputError as exc:
-        print(exc, file=sys.stderr)
+    review = review_inputs_or_report(args)
+    if review is None:
         return EXIT_BAD_INPUT
     try:
         result = checker.run(args.paths)

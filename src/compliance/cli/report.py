@@ -183,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         report_internal,
         write_output,
     )
-    from compliance.cli.review import ReviewInputs, report_unused
+    from compliance.cli.review import report_unused, review_inputs_or_report
     from compliance.core.errors import InputError, InternalProblem
     from compliance.output.report import NoCjkFont, build_report, make_run_record
 
@@ -201,10 +201,8 @@ def run(args: argparse.Namespace) -> int:
     pack = load_pack_or_report(args)
     if pack is None:
         return EXIT_BAD_INPUT
-    try:
-        review = ReviewInputs.from_args(args)
-    except InputError as exc:
-        print(exc, file=sys.stderr)
+    review = review_inputs_or_report(args)
+    if review is None:
         return EXIT_BAD_INPUT
     try:
         with Checker(pack) as checker:

@@ -102,6 +102,15 @@ class ReviewInputs:
             self.store.close()
 
 
+def review_inputs_or_report(args: argparse.Namespace) -> ReviewInputs | None:
+    """The loaded review options, or None after printing their located errors."""
+    try:
+        return ReviewInputs.from_args(args)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
 def report_unused(run: CheckRun) -> None:
     """Warn about waivers that match no finding (like an unused ``noqa``), at their position."""
     unused = list(run.review.unused) if run.review else []
