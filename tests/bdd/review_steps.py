@@ -26,6 +26,8 @@ from compliance.review.store.queries import (
     RECTIFICATION,
     REVOCATION,
     WAIVER,
+    HistoryRow,
+    ProjectHistory,
     history,
     record_decision,
 )
@@ -173,14 +175,20 @@ def resolved(scenario: Scenario, rules: str) -> None:
     assert sorted(r.rule for r in _review(scenario).resolved) == sorted(rules.split("、"))
 
 
-@then(parsers.parse("整改历史中问题 {rule} 历年为“{years}”"))
-def history_years(scenario: Scenario, store: Store, rule: str, years: str) -> None:
+def _history_row(store: Store, scenario: Scenario, rule: str) -> tuple[ProjectHistory, HistoryRow]:
+    """The project's stored history and its row of ``rule``."""
     with store.session() as session:
         project = session.scalars(
             select(Project).where(Project.identity == _identity(scenario))
         ).one()
         found = history(session, project)
     (row,) = [r for r in found.rows if r.rule == rule]
+    return found, row
+
+
+@then(parsers.parse("整改历史中问题 {rule} 历年为“{years}”"))
+def history_years(scenario: Scenario, store: Store, rule: str, years: str) -> None:
+    found, row = _history_row(store, scenario, rule)
     assert "，".join(f"{y}年{row.years[y]}" for y in found.years) == years
 
 
@@ -188,11 +196,6 @@ def history_years(scenario: Scenario, store: Store, rule: str, years: str) -> No
 def history_rectification(
     scenario: Scenario, store: Store, rule: str, state: str, deadline: str
 ) -> None:
-    with store.session() as session:
-        project = session.scalars(
-            select(Project).where(Project.identity == _identity(scenario))
-        ).one()
-        found = history(session, project)
-    (row,) = [r for r in found.rows if r.rule == rule]
+    _, row = _history_row(store, scenario, rule)
     assert row.rectification is not None
     assert (row.rectification.state, str(row.rectification.deadline)) == (state, deadline)
