@@ -18,10 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CASES, ROOT
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import write  # benchmarks/ is not a package: its folder is on the path
+from tests.conftest import CASES, ROOT, generated_forms
 
 MODULES = (
     "compliance.checking.undecided",
@@ -77,7 +74,7 @@ def test_the_hot_modules_are_compiled(compiled: Path, tmp_path: Path) -> None:
 @pytest.mark.wheel
 def test_the_compiled_build_gives_the_checkout_output(compiled: Path, tmp_path: Path) -> None:
     forms = tmp_path / "forms"
-    write(forms, 200, seed=7)
+    generated_forms(forms, 200)
     paths = [str(p.parent) for p in sorted(CASES.rglob("project.yaml"))] + [str(forms)]
     args = ["check", *paths, "--format", "json", "--jobs", "1", "--rules", str(ROOT / "rules")]
     source = _json(_run([sys.executable, "-m", "compliance", *args], ROOT))
